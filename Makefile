@@ -1,0 +1,36 @@
+# Quick start: `make demo` trains the seed CNN; `make test` runs lint, type checks and tests.
+# Each target creates its own virtual environment in .venv on first use.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PYTHON ?= python3
+
+.PHONY: demo test lint typecheck pytest bench data clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+data:
+	@bash scripts/get_data.sh
+
+demo: $(VENV)/.installed data
+	$(PY) examples/demo.py
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check tensorflux tests bench examples scripts
+
+typecheck: $(VENV)/.installed
+	$(VENV)/bin/mypy tensorflux/framework tensorflux/backend
+
+pytest: $(VENV)/.installed data
+	$(PY) -m pytest
+
+test: lint typecheck pytest
+
+bench: $(VENV)/.installed data
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,1 @@
+"""Tensor, Variable, dtypes, the primitive registry, gradient rules and the tape."""

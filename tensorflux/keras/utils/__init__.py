@@ -1,0 +1,45 @@
+"""``keras.utils``: each name lives in a small module and loads on first use."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    # file and data utilities
+    "get_file": "file_utils",
+    "pad_sequences": "sequence_utils",
+    "timeseries_dataset_from_array": "dataset_utils",
+    "split_dataset": "dataset_utils",
+    "PyDataset": "py_dataset",
+    "Sequence": "py_dataset",
+    # numerics
+    "to_categorical": "numerical_utils",
+    "normalize": "numerical_utils",
+    "set_random_seed": "random_utils",
+    # serialization registry
+    "register_keras_serializable": "serialization",
+    "get_custom_objects": "serialization",
+    "custom_object_scope": "serialization",
+    "CustomObjectScope": "serialization",
+    "serialize_keras_object": "serialization",
+    "deserialize_keras_object": "serialization",
+    "get_registered_name": "serialization",
+    "get_registered_object": "serialization",
+    # display
+    "Progbar": "progbar",
+    "plot_model": "model_visualization",
+}
+
+
+def __getattr__(name: str) -> Any:
+    mod = _EXPORTS.get(name)
+    if mod is None:
+        raise AttributeError(f"module 'tensorflux.keras.utils' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"tensorflux.keras.utils.{mod}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(list(globals()) + list(_EXPORTS))

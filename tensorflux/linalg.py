@@ -1,0 +1,19 @@
+"""``tf.linalg``."""
+
+from tensorflux.ops.linalg_ops import (  # noqa: F401
+    cholesky,
+    det,
+    diag_part,
+    einsum,
+    inv,
+    l2_normalize,
+    matmul,
+    matrix_transpose,
+    matvec,
+    norm,
+    slogdet,
+    solve,
+    tensordot,
+    trace,
+)
+from tensorflux.ops.array_ops import eye  # noqa: F401

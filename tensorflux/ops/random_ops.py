@@ -1,0 +1,89 @@
+"""``tf.random`` with TensorFlow's seeding rule: a global seed plus op seeds make results repeatable."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tensorflux.backend import ops as B
+from tensorflux.framework import dtypes as _dt
+from tensorflux.framework.tensor import Tensor
+from tensorflux.ops._util import static, t
+
+_state: dict[str, Any] = {"seed": None, "rng": B.generator(None), "counts": {}}
+
+
+def set_seed(seed: Any) -> None:
+    """Set the global seed: every random op after it gives the same sequence on every run."""
+    _state["seed"] = None if seed is None else int(seed)
+    _state["rng"] = B.generator(None if seed is None else (int(seed), 0x7F1))
+    _state["counts"] = {}
+
+
+def get_global_seed() -> int | None:
+    return _state["seed"]  # type: ignore[no-any-return]
+
+
+def _rng(seed: Any) -> Any:
+    """A generator for one op: the shared stream, or one derived from (global, op seed, call count)."""
+    if seed is None:
+        return _state["rng"]
+    g = _state["seed"] if _state["seed"] is not None else 87654321
+    key = (g, int(seed))
+    n = _state["counts"].get(key, 0)
+    _state["counts"][key] = n + 1
+    return B.generator((g, int(seed), n))
+
+
+def _fresh_seed() -> int:
+    return int(B.uniform(_state["rng"], (), 0, 2**31 - 1, B.native_dtype("int64")))
+
+
+def _shape(shape: Any) -> tuple[int, ...]:
+    s = static(shape)
+    return (s,) if isinstance(s, int) else tuple(int(d) for d in s)
+
+
+def _fdt(dtype: Any) -> Any:
+    return _dt.as_dtype(dtype)._native
+
+
+def normal(shape: Any, mean: float = 0.0, stddev: float = 1.0, dtype: Any = "float32", seed: Any = None, name: Any = None) -> Tensor:  # noqa: E501
+    return Tensor(B.normal(_rng(seed), _shape(shape), static(mean), static(stddev), _fdt(dtype)))
+
+
+def uniform(shape: Any, minval: Any = 0, maxval: Any = None, dtype: Any = "float32", seed: Any = None, name: Any = None) -> Tensor:  # noqa: E501
+    d = _dt.as_dtype(dtype)
+    if maxval is None:
+        if d.is_integer:
+            raise ValueError("uniform: maxval must be given for integer dtypes.")
+        maxval = 1.0
+    return Tensor(B.uniform(_rng(seed), _shape(shape), static(minval), static(maxval), d._native))
+
+
+def truncated_normal(shape: Any, mean: float = 0.0, stddev: float = 1.0, dtype: Any = "float32", seed: Any = None, name: Any = None) -> Tensor:  # noqa: E501
+    return Tensor(B.truncated_normal(_rng(seed), _shape(shape), static(mean), static(stddev), _fdt(dtype)))
+
+
+def shuffle(value: Any, seed: Any = None, name: Any = None) -> Tensor:
+    """Shuffle along the first axis."""
+    x = t(value)
+    perm = B.permutation(_rng(seed), x._value.shape[0])
+    return Tensor(x._value[perm])
+
+
+def categorical(logits: Any, num_samples: int, dtype: Any = "int64", seed: Any = None, name: Any = None) -> Tensor:
+    return Tensor(B.categorical(_rng(seed), t(logits)._value, int(num_samples), _fdt(dtype)))
+
+
+def gamma(shape: Any, alpha: Any, beta: Any = None, dtype: Any = "float32", seed: Any = None, name: Any = None) -> Tensor:  # noqa: E501
+    return Tensor(B.gamma(_rng(seed), _shape(shape), static(alpha), 1.0 if beta is None else static(beta), _fdt(dtype)))
+
+
+def poisson(shape: Any, lam: Any, dtype: Any = "float32", seed: Any = None, name: Any = None) -> Tensor:
+    return Tensor(B.poisson(_rng(seed), _shape(shape), static(lam), _fdt(dtype)))
+
+
+def _bernoulli_keep(shape: tuple[int, ...], keep_prob: float, seed: Any) -> Any:
+    return B.bernoulli_mask(_rng(seed), shape, keep_prob)
+
+
