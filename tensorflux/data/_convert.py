@@ -43,7 +43,10 @@ def to_numpy(value: Any, dtype: Any = None) -> np.ndarray:
         arr = np.asarray(value.numpy())
     else:
         first = _first_leaf(value)
-        arr = np.asarray(value)
+        try:
+            arr = np.asarray(value)
+        except ValueError:
+            arr = np.empty(0, dtype=object)
         if arr.dtype == object:
             raise ValueError(
                 "Could not convert a value to a regular array (are the nested lists ragged, or are "

@@ -11,10 +11,30 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+import numpy as np
+
+_LEAF, _TUPLE, _NAMEDTUPLE, _MAPPING = 0, 1, 2, 3
+# Kind per type, cached: the abstract-class check for Mapping is slow and runs per leaf per element.
+_KINDS: dict[type, int] = {np.ndarray: _LEAF, tuple: _TUPLE, dict: _MAPPING}
+
+
+def _kind(x: Any) -> int:
+    t = type(x)
+    k = _KINDS.get(t)
+    if k is None:
+        if isinstance(x, tuple):
+            k = _NAMEDTUPLE if hasattr(x, "_fields") else _TUPLE
+        elif isinstance(x, Mapping):
+            k = _MAPPING
+        else:
+            k = _LEAF
+        _KINDS[t] = k
+    return k
+
 
 def is_structure(x: Any) -> bool:
     """Whether ``x`` is a tuple, a namedtuple or a mapping (not a leaf)."""
-    return isinstance(x, (tuple, Mapping))
+    return _kind(x) != _LEAF
 
 
 def flatten(structure: Any) -> list[Any]:
@@ -25,43 +45,77 @@ def flatten(structure: Any) -> list[Any]:
 
 
 def _flatten_into(structure: Any, out: list[Any]) -> None:
-    if isinstance(structure, Mapping):
-        for k in sorted(structure):
-            _flatten_into(structure[k], out)
-    elif isinstance(structure, tuple):
+    k = _kind(structure)
+    if k == _LEAF:
+        out.append(structure)
+    elif k == _MAPPING:
+        for key in sorted(structure):
+            _flatten_into(structure[key], out)
+    else:
         for s in structure:
             _flatten_into(s, out)
-    else:
-        out.append(structure)
 
 
 def pack_as(structure: Any, flat: list[Any] | tuple[Any, ...]) -> Any:
     """Rebuild ``structure`` with leaves taken in order from ``flat``."""
-    it = iter(flat)
-    result = _pack(structure, it)
-    return result
+    return _pack(structure, iter(flat))
 
 
 def _pack(structure: Any, it: Iterator[Any]) -> Any:
-    if isinstance(structure, Mapping):
-        packed = {k: _pack(structure[k], it) for k in sorted(structure)}
-        # Keep the caller's key order (and mapping type) while filling in sorted order.
-        if type(structure) is dict:
-            return {k: packed[k] for k in structure}
-        return type(structure)((k, packed[k]) for k in structure)
-    if isinstance(structure, tuple):
-        items = [_pack(s, it) for s in structure]
-        if hasattr(structure, "_fields"):  # namedtuple
-            return type(structure)(*items)
-        return tuple(items)
-    return next(it)
+    k = _kind(structure)
+    if k == _LEAF:
+        return next(it)
+    if k == _TUPLE:
+        return tuple([_pack(s, it) for s in structure])
+    if k == _NAMEDTUPLE:
+        return type(structure)(*[_pack(s, it) for s in structure])
+    packed = {key: _pack(structure[key], it) for key in sorted(structure)}
+    # Keep the caller's key order (and mapping type) while filling in sorted order.
+    if type(structure) is dict:
+        return {key: packed[key] for key in structure}
+    return type(structure)((key, packed[key]) for key in structure)
+
+
+def flatten_up_to(shallow: Any, deep: Any) -> list[Any]:
+    """Flatten ``deep`` only as far as ``shallow`` nests; ``shallow``'s leaves match subtrees.
+
+    ``flatten_up_to((t1, t2), ((None,), (2, 3)))`` is ``[(None,), (2, 3)]``. Raises ``ValueError``
+    when ``deep`` lacks part of ``shallow``'s structure.
+    """
+    out: list[Any] = []
+    _flatten_up_to(shallow, deep, out)
+    return out
+
+
+def _flatten_up_to(shallow: Any, deep: Any, out: list[Any]) -> None:
+    if _kind(shallow) == _MAPPING:
+        if _kind(deep) != _MAPPING:
+            raise ValueError(f"expected a mapping, got {type(deep).__name__}")
+        if sorted(shallow) != sorted(deep):
+            raise ValueError(f"expected keys {sorted(shallow)}, got {sorted(deep)}")
+        for k in sorted(shallow):
+            _flatten_up_to(shallow[k], deep[k], out)
+    elif _kind(shallow) != _LEAF:
+        if not isinstance(deep, (tuple, list)):
+            raise ValueError(f"expected a sequence of length {len(shallow)}, got {type(deep).__name__}")
+        if len(deep) != len(shallow):
+            raise ValueError(f"expected a sequence of length {len(shallow)}, got length {len(deep)}")
+        for s, d in zip(shallow, deep):
+            _flatten_up_to(s, d, out)
+    else:
+        out.append(deep)
 
 
 def map_structure(func: Callable[..., Any], structure: Any, *more: Any) -> Any:
     """Apply ``func`` to the leaves of one or more structures of the same shape."""
-    flat = flatten(structure)
     if not more:
-        return pack_as(structure, [func(x) for x in flat])
+        k = _kind(structure)
+        if k == _LEAF:
+            return func(structure)
+        if k == _TUPLE and all(_kind(x) == _LEAF for x in structure):  # the common (x, y) element
+            return tuple([func(x) for x in structure])
+        return pack_as(structure, [func(x) for x in flatten(structure)])
+    flat = flatten(structure)
     others = [flatten(m) for m in more]
     for o in others:
         if len(o) != len(flat):

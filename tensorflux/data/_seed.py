@@ -16,7 +16,9 @@ _counter = itertools.count()
 
 def global_seed() -> int | None:
     """The seed passed to ``tensorflux.random.set_seed``, or ``None`` when none was set."""
-    return None
+    from tensorflux.ops.random_ops import get_global_seed
+
+    return get_global_seed()
 
 
 def reset_op_counter() -> None:
