@@ -1,0 +1,1 @@
+"""The Keras engine: symbolic tensors, graph nodes, naming, call context and masks."""

@@ -1,0 +1,12 @@
+"""``keras.ops``: Keras 3's backend-independent ops (NumPy-like, nn, math, core) on tensorflux.
+
+Every op accepts tensors, arrays and Python values; called on symbolic KerasTensors inside a
+functional model definition, it adds a node to the graph instead of computing.
+"""
+
+from tensorflux.keras.ops.core import *  # noqa: F401,F403
+from tensorflux.keras.ops.core import map  # noqa: F401
+from tensorflux.keras.ops.math import *  # noqa: F401,F403
+from tensorflux.keras.ops.nn import *  # noqa: F401,F403
+from tensorflux.keras.ops.numpy import *  # noqa: F401,F403
+from tensorflux.keras.ops.numpy import abs, all, any, max, min, round, sum  # noqa: F401,A004
