@@ -1,0 +1,88 @@
+"""``keras.optimizers``: SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, Nadam, Lion, Ftrl, and ``get``.
+
+>>> from tensorflux.keras import optimizers
+>>> type(optimizers.get("adam")).__name__
+'Adam'
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+from tensorflux.keras.optimizers import schedules
+from tensorflux.keras.optimizers.adadelta import Adadelta
+from tensorflux.keras.optimizers.adagrad import Adagrad
+from tensorflux.keras.optimizers.adam import Adam
+from tensorflux.keras.optimizers.adamax import Adamax
+from tensorflux.keras.optimizers.adamw import AdamW
+from tensorflux.keras.optimizers.base_optimizer import Optimizer
+from tensorflux.keras.optimizers.ftrl import Ftrl
+from tensorflux.keras.optimizers.lion import Lion
+from tensorflux.keras.optimizers.nadam import Nadam
+from tensorflux.keras.optimizers.rmsprop import RMSprop
+from tensorflux.keras.optimizers.sgd import SGD
+
+_ALL = (Adadelta, Adagrad, Adam, Adamax, AdamW, Ftrl, Lion, Nadam, RMSprop, SGD)
+ALL_OBJECTS_DICT: dict[str, Any] = {c.__name__: c for c in _ALL}
+ALL_OBJECTS_DICT.update({c.__name__.lower(): c for c in _ALL})
+
+
+def serialize(optimizer: Optimizer) -> dict[str, Any]:
+    """``{"module", "class_name", "config", "registered_name"}`` for an optimizer."""
+    return {
+        "module": "keras.optimizers",
+        "class_name": type(optimizer).__name__,
+        "config": optimizer.get_config(),
+        "registered_name": None,
+    }
+
+
+def deserialize(config: dict[str, Any], custom_objects: Any = None) -> Optimizer:
+    objects = {**ALL_OBJECTS_DICT, **(custom_objects or {})}
+    name = config["class_name"]
+    cls = objects.get(name) or objects.get(str(name).lower())
+    if cls is None:
+        raise ValueError(
+            f"Could not interpret optimizer identifier: {name!r}. "
+            f"Known: {', '.join(sorted(ALL_OBJECTS_DICT))}."
+        )
+    return cls.from_config(config.get("config", {}))  # type: ignore[no-any-return]
+
+
+def get(identifier: Any) -> Optimizer:
+    """An optimizer from a name (``"adam"``, ``"SGD"``), a config dict, a class or an instance."""
+    if isinstance(identifier, Optimizer):
+        return identifier
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    if isinstance(identifier, str):
+        cls = ALL_OBJECTS_DICT.get(identifier) or ALL_OBJECTS_DICT.get(identifier.lower())
+        if cls is None:
+            raise ValueError(
+                f"Could not interpret optimizer identifier: {identifier!r}. Known optimizer names: "
+                f"{', '.join(sorted(k for k in ALL_OBJECTS_DICT if k.islower()))}."
+            )
+        return cls()  # type: ignore[no-any-return]
+    if inspect.isclass(identifier) and issubclass(identifier, Optimizer):
+        return identifier()
+    raise ValueError(f"Could not interpret optimizer identifier: {identifier!r}")
+
+
+__all__ = [
+    "Optimizer",
+    "SGD",
+    "Adam",
+    "AdamW",
+    "RMSprop",
+    "Adagrad",
+    "Adadelta",
+    "Adamax",
+    "Nadam",
+    "Lion",
+    "Ftrl",
+    "schedules",
+    "get",
+    "serialize",
+    "deserialize",
+]
