@@ -1,0 +1,1 @@
+"""Attention layers: dot-product Attention (Luong) and MultiHeadAttention."""

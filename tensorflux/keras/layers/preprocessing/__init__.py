@@ -1,0 +1,1 @@
+"""Preprocessing layers: Rescaling and Normalization (with ``adapt``)."""
