@@ -167,7 +167,14 @@ class VarianceScaling(RandomInitializer):
 class _Preset(VarianceScaling):
     _args: tuple[float, str, str] = (1.0, "fan_in", "truncated_normal")
 
-    def __init__(self, seed: Any = None) -> None:
+    def __init__(self, seed: Any = None, input_axes: Any = None, output_axes: Any = None) -> None:
+        # Keras 3.15 writes input_axes/output_axes (fan axes for einsum kernels) into configs;
+        # None is the ordinary fan computation, the only one supported here
+        if input_axes is not None or output_axes is not None:
+            raise NotImplementedError(
+                f"{type(self).__name__}: input_axes/output_axes are not supported; "
+                f"received input_axes={input_axes}, output_axes={output_axes}."
+            )
         super().__init__(*self._args, seed=seed)
 
     def get_config(self) -> dict[str, Any]:

@@ -181,7 +181,7 @@ class Model(Trainer, Layer):
 
     # -- saving (thin wrappers; the formats live in tensorflux.keras.saving) ------------------------------
     def save(self, filepath: Any, overwrite: bool = True, zipped: bool | None = None, **kwargs: Any) -> None:
-        """Save the model to a ``.keras`` archive (or a legacy ``.h5`` file); see ``keras.saving.save_model``."""
+        """Save the model to a ``.keras`` archive or a legacy ``.h5`` file (``keras.saving.save_model``)."""
         from tensorflux.keras.saving.saving_api import save_model
 
         save_model(self, filepath, overwrite=overwrite, zipped=zipped, **kwargs)
@@ -192,7 +192,9 @@ class Model(Trainer, Layer):
 
         save_weights(self, filepath, overwrite=overwrite, **kwargs)
 
-    def load_weights(self, filepath: Any, skip_mismatch: bool = False, by_name: bool = False, **kwargs: Any) -> None:
+    def load_weights(
+        self, filepath: Any, skip_mismatch: bool = False, by_name: bool = False, **kwargs: Any
+    ) -> None:
         """Load weights from a ``.weights.h5``, ``.keras`` or legacy ``.h5`` file."""
         from tensorflux.keras.saving.saving_api import load_weights
 
@@ -204,7 +206,9 @@ class Model(Trainer, Layer):
 
         return model_to_json(self, **kwargs)
 
-    def export(self, filepath: Any, format: str = "tf_saved_model", verbose: Any = None, **kwargs: Any) -> None:
+    def export(
+        self, filepath: Any, format: str = "tf_saved_model", verbose: Any = None, **kwargs: Any
+    ) -> None:
         """Export for serving; not available yet (raises NotImplementedError naming the alternative)."""
         from tensorflux.keras.saving.saving_api import export
 
