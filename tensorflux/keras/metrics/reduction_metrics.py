@@ -139,7 +139,9 @@ class MeanMetricWrapper(Mean):
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> MeanMetricWrapper:
         config = dict(config)
-        fn = config.pop("fn")
+        fn = config.pop("fn", None)
+        if fn is None:  # subclasses (CategoricalAccuracy, ...) fix their function themselves
+            return cls(**config)
         if isinstance(fn, str):
             from tensorflux.keras import metrics
 

@@ -8,9 +8,9 @@ Keras writes; custom classes registered with ``register_keras_serializable`` are
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 import inspect
+import sys
 import threading
 import types
 from typing import Any
@@ -237,10 +237,11 @@ def _find_class(
             elif not bits:
                 parts.extend(["models", "engine.dtype_policy", "layers"])
         else:
-            with contextlib.suppress(ImportError):
-                mod = importlib.import_module(module)
-                if hasattr(mod, class_name):
-                    return getattr(mod, class_name)
+            # never import a module a config names (that would run code from a file);
+            # only look in modules the user has already imported
+            mod = sys.modules.get(module)
+            if mod is not None and hasattr(mod, class_name):
+                return getattr(mod, class_name)
     parts.extend(p for p in _SEARCH if p not in parts)
     for p in parts:
         try:
