@@ -28,7 +28,13 @@ PEERS_DIR = Path(os.environ.get("TENSORFLUX_PEERS_DIR", ROOT.parent / "shared" /
 PEER_PY = os.environ.get("TENSORFLUX_PEER_PYTHON", "/tmp/peers/bin/python")
 
 # Training FLOPs per sample (forward x3; the first conv has no input gradient: x2).
-_CNN_FWD = [26 * 26 * 32 * 9 * 1 * 2, 11 * 11 * 64 * 9 * 32 * 2, 3 * 3 * 64 * 9 * 64 * 2, 576 * 64 * 2, 64 * 10 * 2]
+_CNN_FWD = [
+    26 * 26 * 32 * 9 * 1 * 2,
+    11 * 11 * 64 * 9 * 32 * 2,
+    3 * 3 * 64 * 9 * 64 * 2,
+    576 * 64 * 2,
+    64 * 10 * 2,
+]
 FLOPS = {
     "cnn": 2 * _CNN_FWD[0] + 3 * sum(_CNN_FWD[1:]),
     "mlp": 3 * 2 * (784 * 512 + 512 * 512 + 512 * 10),
@@ -38,7 +44,9 @@ FLOPS = {
 
 def _env() -> dict[str, str]:
     env = dict(os.environ)
-    env.update(CUDA_VISIBLE_DEVICES="", TF_CPP_MIN_LOG_LEVEL="3", KERAS_BACKEND="tensorflow", PYTHONPATH=str(ROOT))
+    env.update(
+        CUDA_VISIBLE_DEVICES="", TF_CPP_MIN_LOG_LEVEL="3", KERAS_BACKEND="tensorflow", PYTHONPATH=str(ROOT)
+    )
     return env
 
 
@@ -53,7 +61,7 @@ def _run(cmd: list[str], cwd: Path, timeout: float) -> list[dict]:
             except json.JSONDecodeError:
                 pass
     if p.returncode != 0:
-        rows.append({"error": p.stderr.strip().splitlines()[-1:] or ["exit %d" % p.returncode]})
+        rows.append({"error": p.stderr.strip().splitlines()[-1:] or [f"exit {p.returncode}"]})
     return rows
 
 
@@ -136,11 +144,25 @@ def _get(results: dict, f: str, w: str, k: str) -> float | None:
 def _table(results: dict, frameworks: list[str], peak: float) -> None:
     rows = []
     for w in ("cnn", "mlp", "lstm"):
-        rows.append((f"{w} train samples/s", [_get(results, f, w, "train_samples_per_s") for f in frameworks], True))
-        rows.append((f"{w} test acc after 1 epoch", [_get(results, f, w, "test_acc_after") for f in frameworks], True))
-    rows.append(("model(x) 1 sample, ms", [_get(results, f, "latency", "call_1_ms") for f in frameworks], False))
-    rows.append(("predict(x) 1 sample, ms", [_get(results, f, "latency", "predict_1_ms") for f in frameworks], False))
-    rows.append(("predict 10k samples/s", [_get(results, f, "latency", "predict_10k_samples_per_s") for f in frameworks], True))  # noqa: E501
+        rows.append(
+            (f"{w} train samples/s", [_get(results, f, w, "train_samples_per_s") for f in frameworks], True)
+        )
+        rows.append(
+            (f"{w} test acc after 1 epoch", [_get(results, f, w, "test_acc_after") for f in frameworks], True)
+        )
+    rows.append(
+        ("model(x) 1 sample, ms", [_get(results, f, "latency", "call_1_ms") for f in frameworks], False)
+    )
+    rows.append(
+        ("predict(x) 1 sample, ms", [_get(results, f, "latency", "predict_1_ms") for f in frameworks], False)
+    )
+    rows.append(
+        (
+            "predict 10k samples/s",
+            [_get(results, f, "latency", "predict_10k_samples_per_s") for f in frameworks],
+            True,
+        )
+    )  # noqa: E501
     rows.append(("import, s", [results[f].get("import_s") for f in frameworks], False))
     rows.append(("cnn process peak RSS, MB", [results[f].get("cnn_peak_rss_mb") for f in frameworks], False))
     head = f"{'':32s}" + "".join(f"{f:>12s}" for f in frameworks)
@@ -156,7 +178,9 @@ def _table(results: dict, frameworks: list[str], peak: float) -> None:
     for w in ("cnn", "mlp", "lstm"):
         sps = _get(results, "tensorflux", w, "train_samples_per_s")
         if sps:
-            print(f"{w}: {sps * FLOPS[w] / 1e9:.1f} GFLOP/s achieved of {peak:.0f} GFLOP/s measured GEMM peak")
+            print(
+                f"{w}: {sps * FLOPS[w] / 1e9:.1f} GFLOP/s achieved of {peak:.0f} GFLOP/s measured GEMM peak"
+            )
 
 
 if __name__ == "__main__":

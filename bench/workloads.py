@@ -23,30 +23,36 @@ from tensorflux.keras.datasets import fashion_mnist  # noqa: E402
 
 
 def cnn() -> keras.Model:
-    return keras.Sequential([
-        keras.Input((28, 28, 1)),
-        keras.layers.Conv2D(32, (3, 3), activation="relu"),
-        keras.layers.MaxPooling2D((2, 2)),
-        keras.layers.Conv2D(64, (3, 3), activation="relu"),
-        keras.layers.MaxPooling2D((2, 2)),
-        keras.layers.Conv2D(64, (3, 3), activation="relu"),
-        keras.layers.Flatten(),
-        keras.layers.Dense(64, activation="relu"),
-        keras.layers.Dense(10, activation="softmax"),
-    ])
+    return keras.Sequential(
+        [
+            keras.Input((28, 28, 1)),
+            keras.layers.Conv2D(32, (3, 3), activation="relu"),
+            keras.layers.MaxPooling2D((2, 2)),
+            keras.layers.Conv2D(64, (3, 3), activation="relu"),
+            keras.layers.MaxPooling2D((2, 2)),
+            keras.layers.Conv2D(64, (3, 3), activation="relu"),
+            keras.layers.Flatten(),
+            keras.layers.Dense(64, activation="relu"),
+            keras.layers.Dense(10, activation="softmax"),
+        ]
+    )
 
 
 def mlp() -> keras.Model:
-    return keras.Sequential([
-        keras.Input((784,)),
-        keras.layers.Dense(512, activation="relu"),
-        keras.layers.Dense(512, activation="relu"),
-        keras.layers.Dense(10, activation="softmax"),
-    ])
+    return keras.Sequential(
+        [
+            keras.Input((784,)),
+            keras.layers.Dense(512, activation="relu"),
+            keras.layers.Dense(512, activation="relu"),
+            keras.layers.Dense(10, activation="softmax"),
+        ]
+    )
 
 
 def lstm() -> keras.Model:
-    return keras.Sequential([keras.Input((28, 28)), keras.layers.LSTM(128), keras.layers.Dense(10, activation="softmax")])
+    return keras.Sequential(
+        [keras.Input((28, 28)), keras.layers.LSTM(128), keras.layers.Dense(10, activation="softmax")]
+    )
 
 
 def run(name, model, xs, y, xts, yt, batch, n):
@@ -56,8 +62,19 @@ def run(name, model, xs, y, xts, yt, batch, n):
     model.fit(xs[:n], y[:n], batch_size=batch, epochs=1, verbose=0)
     dt = time.perf_counter() - t
     _, acc = model.evaluate(xts, yt, batch_size=1000, verbose=0)
-    print(json.dumps({"framework": "tensorflux", "work": name, "train_samples_per_s": round(n / dt, 1),
-                      "test_acc_after": round(float(acc), 4), "n": n, "batch": batch}), flush=True)
+    print(
+        json.dumps(
+            {
+                "framework": "tensorflux",
+                "work": name,
+                "train_samples_per_s": round(n / dt, 1),
+                "test_acc_after": round(float(acc), 4),
+                "n": n,
+                "batch": batch,
+            }
+        ),
+        flush=True,
+    )
 
 
 def latency(xt):
@@ -81,10 +98,18 @@ def latency(xt):
     t = time.perf_counter()
     m.predict(big, batch_size=1000, verbose=0)
     tb = time.perf_counter() - t
-    print(json.dumps({"framework": "tensorflux", "work": "latency",
-                      "call_1_ms": round(1e3 * float(np.median(ts)), 3),
-                      "predict_1_ms": round(1e3 * float(np.median(tp)), 3),
-                      "predict_10k_samples_per_s": round(10000 / tb, 1)}), flush=True)
+    print(
+        json.dumps(
+            {
+                "framework": "tensorflux",
+                "work": "latency",
+                "call_1_ms": round(1e3 * float(np.median(ts)), 3),
+                "predict_1_ms": round(1e3 * float(np.median(tp)), 3),
+                "predict_10k_samples_per_s": round(10000 / tb, 1),
+            }
+        ),
+        flush=True,
+    )
 
 
 def main() -> None:
@@ -107,8 +132,15 @@ def main() -> None:
             run("lstm", lstm(), x, y, xt, yt, 128, a.n or 15360)
         elif w == "latency":
             latency(xt)
-    print(json.dumps({"framework": "tensorflux", "import_s": round(t_import, 3),
-                      "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}))
+    print(
+        json.dumps(
+            {
+                "framework": "tensorflux",
+                "import_s": round(t_import, 3),
+                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":
