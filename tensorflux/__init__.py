@@ -41,6 +41,7 @@ from tensorflux.framework.tape import GradientTape, UnconnectedGradients, custom
 from tensorflux.framework.tensor import Tensor, convert_to_tensor, is_tensor  # noqa: F401
 from tensorflux.framework.variables import Variable  # noqa: F401
 from tensorflux.ops.array_ops import (  # noqa: F401
+    argsort,
     boolean_mask,
     broadcast_static_shape,
     broadcast_to,
@@ -54,6 +55,7 @@ from tensorflux.ops.array_ops import (  # noqa: F401
     gather_nd,
     identity,
     linspace,
+    meshgrid,
     newaxis,
     one_hot,
     ones,
@@ -68,6 +70,7 @@ from tensorflux.ops.array_ops import (  # noqa: F401
     shape,
     shape_n,
     size,
+    sort,
     split,
     squeeze,
     stack,
@@ -82,7 +85,6 @@ from tensorflux.ops.array_ops import (  # noqa: F401
     zeros,
     zeros_like,
 )
-from tensorflux.ops.array_ops import argsort, sort  # noqa: F401
 from tensorflux.ops.clip_ops import clip_by_global_norm, clip_by_norm, clip_by_value  # noqa: F401
 from tensorflux.ops.linalg_ops import einsum, matmul, norm, tensordot  # noqa: F401
 from tensorflux.ops.math_ops import (  # noqa: F401
@@ -111,6 +113,7 @@ from tensorflux.ops.math_ops import (  # noqa: F401
     negative,
     not_equal,
     pow,
+    realdiv,
     reduce_all,
     reduce_any,
     reduce_logsumexp,

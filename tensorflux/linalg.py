@@ -1,5 +1,6 @@
 """``tf.linalg``."""
 
+from tensorflux.ops.array_ops import eye  # noqa: F401
 from tensorflux.ops.linalg_ops import (  # noqa: F401
     cholesky,
     det,
@@ -16,4 +17,3 @@ from tensorflux.ops.linalg_ops import (  # noqa: F401
     tensordot,
     trace,
 )
-from tensorflux.ops.array_ops import eye  # noqa: F401

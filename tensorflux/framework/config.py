@@ -32,5 +32,7 @@ def image_data_format() -> str:
 
 def set_image_data_format(value: str) -> None:
     if value not in ("channels_last", "channels_first"):
-        raise ValueError(f"image_data_format must be 'channels_last' or 'channels_first'; received {value!r}.")
+        raise ValueError(
+            f"image_data_format must be 'channels_last' or 'channels_first'; received {value!r}."
+        )
     _state["image_data_format"] = value

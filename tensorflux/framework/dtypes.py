@@ -22,23 +22,23 @@ class DType:
         return self._native.type
 
     @property
-    def is_floating(self) -> bool:
+    def is_floating(self) -> builtins.bool:
         return self.name.startswith(("float", "bfloat"))
 
     @property
-    def is_integer(self) -> bool:
+    def is_integer(self) -> builtins.bool:
         return self.name.startswith(("int", "uint"))
 
     @property
-    def is_unsigned(self) -> bool:
+    def is_unsigned(self) -> builtins.bool:
         return self.name.startswith("uint")
 
     @property
-    def is_bool(self) -> bool:
+    def is_bool(self) -> builtins.bool:
         return self.name == "bool"
 
     @property
-    def is_complex(self) -> bool:
+    def is_complex(self) -> builtins.bool:
         return self.name.startswith("complex")
 
     @property
@@ -57,7 +57,7 @@ class DType:
 
         return np.finfo(self._native).max if self.is_floating else np.iinfo(self._native).max
 
-    def __eq__(self, other: object) -> bool:
+    def __eq__(self, other: object) -> builtins.bool:
         if isinstance(other, DType):
             return other.name == self.name
         try:
@@ -76,8 +76,21 @@ class DType:
 
 
 _NAMES = (
-    "float16", "bfloat16", "float32", "float64", "int8", "int16", "int32", "int64",
-    "uint8", "uint16", "uint32", "uint64", "bool", "complex64", "complex128",
+    "float16",
+    "bfloat16",
+    "float32",
+    "float64",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint8",
+    "uint16",
+    "uint32",
+    "uint64",
+    "bool",
+    "complex64",
+    "complex128",
 )
 _BY_NAME: dict[str, DType] = {n: DType(n) for n in _NAMES}
 _BY_NATIVE: dict[Any, DType] = {}

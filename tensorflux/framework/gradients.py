@@ -64,7 +64,11 @@ def _matmul_vjp(g: Tensor, a: Tensor, b: Tensor, out: Tensor, needs: Any) -> Any
     av, bv = a, b
     if a._value.ndim == 1:
         av = _reshape(a, (1, -1))
-        g = P.unary(P.reshape, g, shape=g._value.shape[:-1] + (1,) + g._value.shape[-1:]) if b._value.ndim > 1 else _reshape(g, (1, 1))  # noqa: E501
+        g = (
+            P.unary(P.reshape, g, shape=g._value.shape[:-1] + (1,) + g._value.shape[-1:])
+            if b._value.ndim > 1
+            else _reshape(g, (1, 1))
+        )
     if b._value.ndim == 1:
         bv = _reshape(b, (-1, 1))
         g = P.unary(P.reshape, g, shape=g._value.shape + (1,))
@@ -119,7 +123,7 @@ def _reduce_prod_vjp(g: Tensor, x: Tensor, out: Tensor, needs: Any, axis: Any, k
 
 def _concat_vjp(g: Tensor, *xs: Tensor, out: Tensor, needs: Any, axis: int) -> Any:
     axis = axis % out._value.ndim
-    grads = []
+    grads: list[Tensor | None] = []
     start = 0
     for x, n in zip(xs, needs):
         size = x._value.shape[axis]
@@ -146,9 +150,13 @@ def _tile_vjp(g: Tensor, x: Tensor, out: Tensor, needs: Any, multiples: Any) -> 
     return (_sum(gs, tuple(range(0, 2 * len(shape), 2))),)
 
 
-def _pad_vjp(g: Tensor, x: Tensor, out: Tensor, needs: Any, paddings: Any, mode: str, constant_values: Any) -> Any:
+def _pad_vjp(
+    g: Tensor, x: Tensor, out: Tensor, needs: Any, paddings: Any, mode: str, constant_values: Any
+) -> Any:
     if mode.lower() != "constant":
-        raise NotImplementedError(f"The gradient of pad with mode={mode!r} is not implemented; use 'CONSTANT'.")
+        raise NotImplementedError(
+            f"The gradient of pad with mode={mode!r} is not implemented; use 'CONSTANT'."
+        )
     idx = tuple(slice(int(lo), int(lo) + s) for (lo, _), s in zip(paddings, x._value.shape))
     return (P.getitem(g, idx),)
 
@@ -178,31 +186,50 @@ def _power_vjp(g: Tensor, x: Tensor, y: Tensor, out: Tensor, needs: Any) -> Any:
 
 
 def _einsum_vjp(g: Tensor, *xs: Tensor, out: Tensor, needs: Any, equation: str) -> Any:
+    # the gradient of operand i is an einsum of g with the other operands, written to the
+    # letters of operand i; letters only operand i has are broadcast back, repeated letters
+    # (a diagonal, "ii") are put back on the diagonal with identity matrices
     lhs, rhs = equation.replace(" ", "").split("->")
     subs = lhs.split(",")
-    grads = []
+    grads: list[Tensor | None] = []
     for i, (x, n) in enumerate(zip(xs, needs)):
         if not n:
             grads.append(None)
             continue
         others = [s for j, s in enumerate(subs) if j != i]
         have = set(rhs).union(*others) if others else set(rhs)
-        target = "".join(c for c in dict.fromkeys(subs[i]) if c in have)
+        full = "".join(dict.fromkeys(subs[i]))
+        target = "".join(c for c in full if c in have)
+        sizes = dict(zip(subs[i], x._value.shape))
         eq = ",".join([rhs] + others) + "->" + target
         gi = P.bind(P.einsum, (g,) + tuple(xs[j] for j in range(len(xs)) if j != i), {"equation": eq})
-        if target != subs[i]:
-            # letters only in this operand were summed out: broadcast back over them
-            sizes = {c: d for c, d in zip(subs[i], x._value.shape)}
-            full = "".join(dict.fromkeys(subs[i]))
-            shape = [sizes[c] if c in target else 1 for c in full]
-            order = [c for c in full if c in target]
-            perm = tuple(order.index(c) for c in full if c in target)
-            gi = P.unary(P.transpose, gi, perm=perm) if perm != tuple(range(len(perm))) else gi
+        if target != full:
+            shape = tuple(sizes[c] if c in target else 1 for c in full)
             gi = P.unary(P.broadcast_to, _reshape(gi, shape), shape=tuple(sizes[c] for c in full))
-            if full != subs[i]:  # repeated letters (a diagonal) are not supported
-                raise NotImplementedError(f"einsum gradient for repeated subscripts in {subs[i]!r}.")
+        if full != subs[i]:
+            gi = _einsum_undiagonal(gi, full, subs[i], sizes)
         grads.append(gi)
     return grads
+
+
+def _einsum_undiagonal(g: Tensor, full: str, sub: str, sizes: dict[str, int]) -> Tensor:
+    """Spread ``g`` (letters ``full``) onto an operand with repeated letters ``sub`` ("ii")."""
+    from tensorflux.backend import ops as B
+
+    used = set(sub)
+    fresh = (c for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in used)
+    renamed, eyes, seen = [], [], set()
+    for c in sub:
+        if c in seen:
+            new = next(fresh)
+            eyes.append(c + new)
+            renamed.append(new)
+        else:
+            seen.add(c)
+            renamed.append(c)
+    mats = tuple(P._wrap(B.eye(sizes[e[0]], None, g._value.dtype)) for e in eyes)
+    eq = ",".join([full] + eyes) + "->" + "".join(renamed)
+    return P.bind(P.einsum, (g,) + mats, {"equation": eq})
 
 
 def _sort_vjp(g: Tensor, x: Tensor, out: Tensor, needs: Any, axis: int, descending: bool) -> Any:
@@ -222,12 +249,15 @@ RULES: dict[P.Primitive, Any] = {
     # elementwise, two inputs
     P.add: lambda g, x, y, **_: (g, g),
     P.subtract: lambda g, x, y, **_: (g, -g),
-    P.multiply: lambda g, x, y, **_: (g * y, g * x),
-    P.divide: lambda g, x, y, out, **_: (g / y, -g * out / y),
+    P.multiply: lambda g, x, y, needs, **_: (g * y if needs[0] else None, g * x if needs[1] else None),
+    P.divide: lambda g, x, y, out, needs, **_: (
+        g / y if needs[0] else None,
+        -g * out / y if needs[1] else None,
+    ),
     P.power: _power_vjp,
     P.maximum: lambda g, x, y, **_: (_where(x >= y, g, _zeros(g)), _where(x >= y, _zeros(g), g)),
     P.minimum: lambda g, x, y, **_: (_where(x <= y, g, _zeros(g)), _where(x <= y, _zeros(g), g)),
-    P.floormod: lambda g, x, y, **_: (g, -g * _g(P.floor, x / y)),
+    P.floormod: lambda g, x, y, needs, **_: (g, -g * _g(P.floor, x / y) if needs[1] else None),
     P.arctan2: lambda g, y, x, **_: (g * x / (x * x + y * y), -g * y / (x * x + y * y)),
     # elementwise, one input
     P.negative: lambda g, x, **_: (-g,),
@@ -290,7 +320,9 @@ RULES: dict[P.Primitive, Any] = {
     P._getitem: lambda g, x, index, basic, **_: (
         _g(P.getitem_grad, g, index=index, basic=basic, shape=x._value.shape),
     ),
-    P.getitem_grad: lambda g, x, index, basic, **_: (P.bind(P._getitem, (g,), {"index": index, "basic": basic}),),
+    P.getitem_grad: lambda g, x, index, basic, **_: (
+        P.bind(P._getitem, (g,), {"index": index, "basic": basic}),
+    ),
     P.gather: lambda g, x, idx, axis, **_: (
         P.bind(P.gather_grad, (g, idx), {"axis": axis, "shape": x._value.shape}),
         None,
@@ -309,7 +341,10 @@ RULES: dict[P.Primitive, Any] = {
         P.bind(P.put_along_axis_add, (idx, g), {"shape": x._value.shape, "axis": axis}),
         None,
     ),
-    P.put_along_axis_add: lambda g, idx, v, axis, **_: (None, P.bind(P.take_along_axis, (g, idx), {"axis": axis})),
+    P.put_along_axis_add: lambda g, idx, v, axis, **_: (
+        None,
+        P.bind(P.take_along_axis, (g, idx), {"axis": axis}),
+    ),
     P.sort: _sort_vjp,
     P.top_k: lambda g, x, out, **_: (
         P.bind(P.put_along_axis_add, (out[1], g[0]), {"shape": x._value.shape, "axis": -1}),
@@ -328,10 +363,29 @@ RULES: dict[P.Primitive, Any] = {
         -_b(P.matmul, _b(P.solve, _swap(a), g), _swap(out)) if needs[0] else None,
         _b(P.solve, _swap(a), g),
     ),
-    P.trace: lambda g, x, **_: (
-        _reshape(g, g._value.shape + (1, 1)) * _eye_like(x),
-    ),
+    P.trace: lambda g, x, **_: (_reshape(g, g._value.shape + (1, 1)) * _eye_like(x),),
+    P.matrix_diag_part: lambda g, x, **_: (_matrix_diag_part_vjp(g, x),),
+    P.cholesky: lambda g, x, out, **_: (_cholesky_vjp(g, out),),
 }
+
+
+def _matrix_diag_part_vjp(g: Tensor, x: Tensor) -> Tensor:
+    # entry (i, j) of the gradient is g[min-side index] where i == j, else 0
+    n, m = x._value.shape[-2:]
+    lead = g._value.shape[:-1]
+    g = _reshape(g, lead + ((n, 1) if n <= m else (1, m)))
+    return g * _eye_like(x)
+
+
+def _cholesky_vjp(g: Tensor, chol: Tensor) -> Tensor:
+    # A = L L^T: with P = Phi(L^T g) (lower triangle, diagonal halved),
+    # dA = (S + S^T) / 2 with S = L^-T P L^-1 (I. Murray, 2016; the formula TensorFlow uses)
+    eye = _eye_like(chol)
+    phi_mask = P.unary(P.cumsum, eye, axis=-2, exclusive=False, reverse=False) - _c(0.5, eye) * eye
+    inv = P.unary(P.inv, chol)
+    middle = _b(P.matmul, _swap(chol), g) * phi_mask
+    s = _b(P.matmul, _b(P.matmul, _swap(inv), middle), inv)
+    return (s + _swap(s)) * _c(0.5, s)
 
 
 def _eye_like(x: Tensor) -> Tensor:

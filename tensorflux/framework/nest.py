@@ -32,9 +32,10 @@ def flatten(structure: Any) -> list[Any]:
 def _pack(structure: Any, it: Any) -> Any:
     if isinstance(structure, Mapping):
         packed = {k: _pack(structure[k], it) for k in sorted(structure)}
-        return type(structure)((k, packed[k]) for k in structure) if not isinstance(structure, dict) else {
-            k: packed[k] for k in structure
-        }
+        if isinstance(structure, dict) and type(structure) is dict:
+            return {k: packed[k] for k in structure}
+        cls: Any = type(structure)  # OrderedDict, defaultdict-free mappings: rebuilt in their own order
+        return cls((k, packed[k]) for k in structure)
     if isinstance(structure, (list, tuple)):
         items = [_pack(s, it) for s in structure]
         if isinstance(structure, tuple) and hasattr(structure, "_fields"):

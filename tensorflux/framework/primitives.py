@@ -17,6 +17,8 @@ from tensorflux.framework.tensor import Tensor, _python_default_dtype, convert_t
 
 # Tapes currently recording (pushed and popped by GradientTape); checked on every op.
 ACTIVE_TAPES: list[Any] = []
+# Graph tracers recording (pushed and popped by tensorflux.function); the innermost is last.
+TRACERS: list[Any] = []
 
 
 class Primitive:
@@ -58,15 +60,47 @@ def _wrap(value: Any) -> Tensor:
     return t
 
 
+def _shape_text(shape: Any) -> str:
+    return str(tuple(shape))
+
+
 def _error(prim: Primitive, arrays: Any, params: dict[str, Any], e: Exception) -> Exception:
-    shapes = ", ".join(str(tuple(getattr(a, "shape", ()))) for a in arrays)
+    """The backend's error, re-raised with the primitive's name and the input shapes."""
+    shapes = ", ".join(_shape_text(getattr(a, "shape", ())) for a in arrays)
+    if prim.name == "getitem" and isinstance(e, IndexError):
+        return IndexError(f"Index out of range for a tensor of shape {shapes}: {e}.")
     extra = "".join(f", {k}={v!r}" for k, v in params.items() if not B.is_array(v)) if params else ""
-    msg = f"{prim.name}: cannot apply to inputs of shapes {shapes}{extra}. {e}"
+    msg = f"{prim.name}: {e} (input shapes {shapes}{extra})"
     if isinstance(e, IndexError):
         return IndexError(msg)
     if isinstance(e, TypeError):
         return TypeError(msg)
     return ValueError(msg)
+
+
+def _broadcastable(a: tuple[int, ...], b: tuple[int, ...]) -> bool:
+    return all(x == y or x == 1 or y == 1 for x, y in zip(reversed(a), reversed(b)))
+
+
+def _binary_error(prim: Primitive, xv: Any, yv: Any, e: Exception) -> Exception:
+    """Name the op and both shapes, and say which rule the shapes break."""
+    sx, sy = tuple(xv.shape), tuple(yv.shape)
+    if prim is matmul:
+        if len(sx) >= 1 and len(sy) >= 1 and sx[-1] != (sy[-2] if len(sy) >= 2 else sy[0]):
+            return ValueError(
+                f"matmul: inner dimensions do not match for shapes {sx} and {sy} (the last dimension of a, "
+                f"{sx[-1]}, must equal the second-to-last of b, {sy[-2] if len(sy) >= 2 else sy[0]})."
+            )
+        if not _broadcastable(sx[:-2], sy[:-2]):
+            return ValueError(
+                f"matmul: the batch dimensions of shapes {sx} and {sy} cannot be broadcast together."
+            )
+    elif not _broadcastable(sx, sy):
+        return ValueError(
+            f"{prim.name}: incompatible shapes {sx} and {sy}: they cannot be broadcast together "
+            "(trailing dimensions must be equal or 1)."
+        )
+    return _error(prim, (xv, yv), {}, e)
 
 
 def bind(prim: Primitive, args: Any, params: dict[str, Any]) -> Any:
@@ -81,10 +115,14 @@ def bind(prim: Primitive, args: Any, params: dict[str, Any]) -> Any:
         outs = tuple(_wrap(o) for o in out)
         if ACTIVE_TAPES and prim.vjp is not None:
             _record(prim, inputs, outs, params)
+        if TRACERS:
+            TRACERS[-1].record(prim, inputs, outs, params)
         return outs
     t = _wrap(out)
     if ACTIVE_TAPES and prim.vjp is not None:
         _record(prim, inputs, (t,), params)
+    if TRACERS:
+        TRACERS[-1].record(prim, inputs, (t,), params)
     return t
 
 
@@ -100,6 +138,8 @@ def unary(prim: Primitive, x: Any, **params: Any) -> Tensor:
     t._value = out
     if ACTIVE_TAPES and prim.vjp is not None:
         _record(prim, (x,), (t,), params)
+    if TRACERS:
+        TRACERS[-1].record(prim, (x,), (t,), params)
     return t
 
 
@@ -135,24 +175,27 @@ def binary(prim: Primitive, x: Any, y: Any) -> Tensor:
     try:
         out = prim.impl(xv, yv)
     except (ValueError, TypeError) as e:
-        raise ValueError(
-            f"{prim.name}: incompatible shapes {tuple(xv.shape)} and {tuple(yv.shape)}: they cannot be "
-            "broadcast together (trailing dimensions must be equal or 1)."
-            if prim is not matmul
-            else f"matmul: inner dimensions do not match for shapes {tuple(xv.shape)} and {tuple(yv.shape)} "
-            f"(the last dimension of a must equal the second-to-last of b). {e}"
-        ) from None
+        raise _binary_error(prim, xv, yv, e) from None
     t = _new(Tensor)
     t._value = out
     if ACTIVE_TAPES and prim.vjp is not None:
         _record(prim, (x, y), (t,), {})
+    if TRACERS:
+        TRACERS[-1].record(prim, (x, y), (t,), {})
     return t
 
 
 def _record(prim: Any, inputs: Any, outputs: Any, params: dict[str, Any]) -> None:
-    from tensorflux.framework.tape import record
+    # the tape module imports this one; it is looked up once, on the first recorded op
+    global _tape_record
+    if _tape_record is None:
+        from tensorflux.framework.tape import record
 
-    record(prim.vjp, inputs, outputs, params, prim.multiple_results)
+        _tape_record = record
+    _tape_record(prim.vjp, inputs, outputs, params, prim.multiple_results)
+
+
+_tape_record: Callable[..., None] | None = None
 
 
 # -- indexing ---------------------------------------------------------------------------------
@@ -301,7 +344,9 @@ tensor_scatter_nd_update = primitive("tensor_scatter_nd_update")
 tensor_scatter_nd_add = primitive("tensor_scatter_nd_add")
 where = primitive("where")
 take_along_axis = primitive("take_along_axis")
-put_along_axis_add = primitive("put_along_axis_add", lambda idx, values, shape, axis: B.put_along_axis_add(shape, idx, values, axis))  # noqa: E501
+put_along_axis_add = primitive(
+    "put_along_axis_add", lambda idx, values, shape, axis: B.put_along_axis_add(shape, idx, values, axis)
+)
 one_hot = primitive("one_hot")
 sort = primitive("sort")
 argsort = primitive("argsort")
@@ -326,4 +371,13 @@ def constant_like(value: Any, like: Tensor) -> Tensor:
     return _wrap(B.asarray(value, like._value.dtype))
 
 
-__all__ = ["ACTIVE_TAPES", "Primitive", "REGISTRY", "bind", "unary", "binary", "primitive", "_python_default_dtype"]
+__all__ = [
+    "ACTIVE_TAPES",
+    "Primitive",
+    "REGISTRY",
+    "bind",
+    "unary",
+    "binary",
+    "primitive",
+    "_python_default_dtype",
+]

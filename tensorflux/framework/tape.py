@@ -34,7 +34,7 @@ def record(vjp: Any, inputs: Any, outputs: Any, params: dict[str, Any], multi: b
         for a in inputs:
             if id(a) in watched:
                 hit = True
-            elif tape._watch_vars and type(a) is Variable and a.trainable:
+            elif tape._watch_vars and isinstance(a, Variable) and a.trainable:
                 watched[id(a)] = a
                 hit = True
         if hit:
@@ -65,10 +65,18 @@ def _unbroadcast(g: Tensor, shape: tuple[int, ...]) -> Tensor:
 
 
 def backprop(
-    entries: list[Any], targets: list[Tensor], sources: list[Any], output_gradients: list[Any]
+    entries: list[Any],
+    targets: list[Tensor],
+    sources: list[Any],
+    output_gradients: list[Any],
+    watched: dict[int, Any] | None = None,
 ) -> list[Tensor | None]:
-    """Gradients of sum(targets * output_gradients) with respect to each source."""
-    source_ids = {id(s) for s in sources}
+    """Gradients of sum(targets * output_gradients) with respect to each source.
+
+    With ``watched``, a source the tape did not watch gets ``None`` even where it took part in a
+    recorded operation (an untrainable variable next to a trainable one), as in TensorFlow.
+    """
+    source_ids = {id(s) for s in sources if watched is None or id(s) in watched}
     reach = set(source_ids)
     relevant = []
     for e in entries:
@@ -92,6 +100,7 @@ def backprop(
         if id(t) in reach and _is_float(t):
             accumulate(t, og if og is not None else _wrap_value(_ones_like(t)))
     for vjp, inputs, outputs, params, multi in reversed(relevant):
+        g: Any
         if multi:
             gs = [grads.get(id(o)) for o in outputs]
             if all(g is None for g in gs):
@@ -162,7 +171,9 @@ class GradientTape:
         """Track ``tensor`` (or every tensor of a nested structure)."""
         for t in nest.flatten(tensor):
             if not isinstance(t, Tensor):
-                raise ValueError(f"GradientTape.watch: expected a Tensor or Variable, received {type(t).__name__}.")
+                raise ValueError(
+                    f"GradientTape.watch: expected a Tensor or Variable, received {type(t).__name__}."
+                )
             if _is_float(t):
                 self._watched[id(t)] = t
 
@@ -194,7 +205,7 @@ class GradientTape:
         prev = self._recording
         self._recording = False
         try:
-            return backprop(self._entries, targets, sources, ogs)
+            return backprop(self._entries, targets, sources, ogs, self._watched)
         finally:
             self._recording = prev
 
@@ -202,7 +213,8 @@ class GradientTape:
         if not self._persistent:
             self._used = True
             self._entries = []
-            self._watched = {}
+            # free the recorded tensors; keep the variables for watched_variables()
+            self._watched = {k: v for k, v in self._watched.items() if isinstance(v, Variable)}
 
     def gradient(
         self,
@@ -218,21 +230,27 @@ class GradientTape:
         ``unconnected_gradients="zero"``); integer and boolean sources always get ``None``.
         """
         self._check_usable()
+        zero = _zero_unconnected(unconnected_gradients)
         flat_t = nest.flatten(target)
         flat_s = nest.flatten(sources)
         for s in flat_s:
             if not isinstance(s, Tensor):
                 raise ValueError(
-                    f"GradientTape.gradient: sources must be tensors or variables, received {type(s).__name__}."
+                    "GradientTape.gradient: sources must be tensors or variables, received "
+                    f"{type(s).__name__}."
                 )
         if output_gradients is None:
             ogs: list[Any] = [None] * len(flat_t)
         else:
             ogs = [None if g is None else _as_tensor(g) for g in nest.flatten(output_gradients)]
+            if len(ogs) != len(flat_t):
+                raise ValueError(
+                    f"GradientTape.gradient: output_gradients has {len(ogs)} tensors for {len(flat_t)} "
+                    "targets; give one per target."
+                )
         flat_t = [_as_tensor(t) for t in flat_t]
         grads = self._run(flat_t, flat_s, ogs)
         self._release()
-        zero = str(getattr(unconnected_gradients, "value", unconnected_gradients)).lower() == "zero"
         out = []
         for s, g in zip(flat_s, grads):
             if g is None and zero and _is_float(s):
@@ -248,26 +266,35 @@ class GradientTape:
         parallel_iterations: Any = None,
         experimental_use_pfor: bool = True,
     ) -> Any:
-        """Full jacobian: shape ``target.shape + source.shape`` for each source."""
+        """Full jacobian: shape ``target.shape + source.shape`` for each source.
+
+        One backward pass per element of ``target``; a source the target does not depend on
+        gets ``None`` (or zeros with ``unconnected_gradients="zero"``).
+        """
         self._check_usable()
+        zero = _zero_unconnected(unconnected_gradients)
         target = _as_tensor(target)
         flat_s = nest.flatten(sources)
-        n = int(target._value.size)
+        tshape = tuple(target._value.shape)
         rows: list[list[Any]] = [[] for _ in flat_s]
-        for k in range(n):
+        connected = [False] * len(flat_s)
+        for k in range(int(target._value.size)):
             og = _zeros_like(target).reshape(-1)
             og[k] = 1
-            gs = self._run([target], flat_s, [_wrap_value(og.reshape(target._value.shape))])
+            gs = self._run([target], flat_s, [_wrap_value(og.reshape(tshape))])
             for j, (s, g) in enumerate(zip(flat_s, gs)):
+                connected[j] = connected[j] or g is not None
                 rows[j].append(g if g is not None else _wrap_value(_zeros_like(s)))
         self._release()
-        out = []
-        for s, r in zip(flat_s, rows):
-            if not r:
-                out.append(_wrap_value(_zeros_like(s).reshape(tuple(target._value.shape) + tuple(s._value.shape))))
-                continue
-            j = P.bind(P.stack, tuple(r), {"axis": 0})
-            out.append(P.unary(P.reshape, j, shape=tuple(target._value.shape) + tuple(s._value.shape)))
+        out: list[Any] = []
+        for s, r, c in zip(flat_s, rows, connected):
+            shape = tshape + tuple(s._value.shape)
+            if not c and not (zero and _is_float(s)):
+                out.append(None)
+            elif not r:  # an empty target
+                out.append(_wrap_value(_zeros_like(s).reshape(shape)))
+            else:
+                out.append(P.unary(P.reshape, P.bind(P.stack, tuple(r), {"axis": 0}), shape=shape))
         return nest.pack_sequence_as(sources, out)
 
     def batch_jacobian(
@@ -277,9 +304,14 @@ class GradientTape:
         unconnected_gradients: Any = UnconnectedGradients.NONE,
         parallel_iterations: Any = None,
         experimental_use_pfor: bool = True,
-    ) -> Tensor:
-        """Jacobian of each batch row of ``target`` with respect to the same row of ``source``."""
+    ) -> Tensor | None:
+        """Jacobian of each batch row of ``target`` with respect to the same row of ``source``.
+
+        The result has shape ``(batch,) + target.shape[1:] + source.shape[1:]``; rows of
+        ``target`` are assumed to depend only on the same row of ``source``.
+        """
         self._check_usable()
+        zero = _zero_unconnected(unconnected_gradients)
         target = _as_tensor(target)
         b = target._value.shape[0]
         if source._value.shape[0] != b:
@@ -289,14 +321,30 @@ class GradientTape:
             )
         inner = int(target._value.size // b) if b else 0
         rows = []
+        connected = False
         for k in range(inner):
             og = _zeros_like(target).reshape(b, -1)
             og[:, k] = 1
             (g,) = self._run([target], [source], [_wrap_value(og.reshape(target._value.shape))])
+            connected = connected or g is not None
             rows.append(g if g is not None else _wrap_value(_zeros_like(source)))
         self._release()
-        j = P.bind(P.stack, tuple(rows), {"axis": 1})
-        return P.unary(P.reshape, j, shape=tuple(target._value.shape) + tuple(source._value.shape[1:]))
+        shape = tuple(target._value.shape) + tuple(source._value.shape[1:])
+        if not connected and not (zero and _is_float(source)):
+            return None
+        if not rows:
+            return _wrap_value(_zeros_like(source).reshape(-1)[:0].reshape(shape))
+        return P.unary(P.reshape, P.bind(P.stack, tuple(rows), {"axis": 1}), shape=shape)
+
+
+def _zero_unconnected(value: Any) -> bool:
+    """Whether ``unconnected_gradients`` (an enum member or its string) asks for zeros."""
+    if value is UnconnectedGradients.NONE:  # the default, on every gradient() call
+        return False
+    name = str(getattr(value, "value", value)).lower()
+    if name not in ("none", "zero"):
+        raise ValueError(f"unconnected_gradients must be 'none' or 'zero'; received {value!r}.")
+    return name == "zero"
 
 
 def _as_tensor(t: Any) -> Tensor:

@@ -30,10 +30,11 @@ class Tensor:
     # -- metadata ---------------------------------------------------------------------------
     @property
     def shape(self) -> TensorShape:
-        return TensorShape(self._value.shape)
+        # a backend shape is already a tuple of Python ints: no per-dimension conversion needed
+        return tuple.__new__(TensorShape, self._value.shape)
 
     def get_shape(self) -> TensorShape:
-        return TensorShape(self._value.shape)
+        return tuple.__new__(TensorShape, self._value.shape)
 
     @property
     def dtype(self) -> _dt.DType:
@@ -49,19 +50,25 @@ class Tensor:
 
     def numpy(self) -> Any:
         """The value as a NumPy array (a copy is not made; do not write to it)."""
+        if P.TRACERS:
+            P.TRACERS[-1].check_read(self, "numpy")
         return B.to_numpy(self._value)
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> Any:
+        if P.TRACERS:
+            P.TRACERS[-1].check_read(self, "array")
         a = B.to_numpy(self._value)
-        return a if dtype is None else a.astype(dtype)
+        if dtype is not None and a.dtype != dtype:
+            return a.astype(dtype)
+        return a.copy() if copy else a
 
     def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
         # ndarray (op) Tensor gives a Tensor for the arithmetic operators; other NumPy
         # functions see the Tensor as an array and return arrays, as with TensorFlow.
-        if method == "__call__" and not kwargs:
-            fn = _UFUNC_OPS.get(ufunc.__name__)
-            if fn is not None:
-                return fn(*inputs)
+        if method == "__call__" and not kwargs and len(inputs) == 2:
+            name = _UFUNC_PRIMS.get(ufunc.__name__)
+            if name is not None:
+                return P.binary(P.REGISTRY[name], *inputs)
         arrays = [B.to_numpy(i._value) if isinstance(i, Tensor) else i for i in inputs]
         return getattr(ufunc, method)(*arrays, **kwargs)
 
@@ -83,6 +90,8 @@ class Tensor:
             yield self[i]
 
     def __bool__(self) -> bool:
+        if P.TRACERS:
+            P.TRACERS[-1].check_read(self, "bool")
         if self._value.size != 1:
             raise ValueError(
                 f"The truth value of a Tensor of shape {tuple(self._value.shape)} is ambiguous; "
@@ -91,26 +100,37 @@ class Tensor:
         return bool(self._value)
 
     def __float__(self) -> float:
-        return float(self._value)
+        return float(self._scalar("float"))
 
     def __int__(self) -> int:
-        return int(self._value)
+        return int(self._scalar("int"))
+
+    def _scalar(self, what: str) -> Any:
+        if P.TRACERS:
+            P.TRACERS[-1].check_read(self, what)
+        if self._value.ndim != 0:
+            raise TypeError(
+                f"{what}() needs a scalar (rank-0) tensor; this one has shape {tuple(self._value.shape)}. "
+                "Index it or reduce it first."
+            )
+        return self._value.item()
 
     def __index__(self) -> int:
         if not self.dtype.is_integer:
-            raise TypeError(f"Only integer scalar tensors can be used as an index; this one is {self.dtype.name}.")
-        return int(self._value)
+            raise TypeError(
+                f"Only integer scalar tensors can be used as an index; this one is {self.dtype.name}."
+            )
+        return int(self._scalar("index"))
 
     def __hash__(self) -> int:
         raise TypeError("Tensor is unhashable. Instead, use tensor.ref() as the key.")
 
     def __repr__(self) -> str:
-        return f"<tf.Tensor: shape={tuple(self._value.shape)}, dtype={self.dtype.name}, numpy={B.to_numpy(self._value)!r}>"
+        text = _numpy_text(self._value, True)
+        return f"<tf.Tensor: shape={self.shape}, dtype={self.dtype.name}, numpy={text}>"
 
     def __str__(self) -> str:
-        body = str(B.to_numpy(self._value))
-        sep = "\n" if "\n" in body else ""
-        return f"tf.Tensor({sep}{body}, shape={tuple(self._value.shape)}, dtype={self.dtype.name})"
+        return f"tf.Tensor({_numpy_text(self._value, False)}, shape={self.shape}, dtype={self.dtype.name})"
 
     def __format__(self, spec: str) -> str:
         if self._value.ndim == 0:
@@ -245,6 +265,20 @@ class _Ref:
         return isinstance(other, _Ref) and other._t is self._t
 
 
+def _numpy_text(value: Any, is_repr: bool) -> str:
+    """The value as TensorFlow prints it: scalars as Python items, arrays as NumPy prints them."""
+    a = B.to_numpy(value)
+    if a.ndim == 0:
+        text = repr(a.item()) if is_repr else str(a[()])
+    else:
+        text = repr(a) if is_repr else str(a)
+    return "\n" + text if "\n" in text else text
+
+
+_INT32_MIN = -(2**31)
+_INT32_MAX = 2**31 - 1
+
+
 def _python_default_dtype(value: Any) -> Any:
     """TensorFlow's rule: Python floats become float32 and Python ints int32."""
     native = B.default_dtype_of(value)
@@ -256,8 +290,60 @@ def _python_default_dtype(value: Any) -> Any:
     return native
 
 
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 120 else text[:100] + " ... " + text[-15:]
+
+
+def _first_leaf(value: Any) -> Any:
+    while isinstance(value, (list, tuple)) and value:
+        value = value[0]
+    return value
+
+
+def _from_python(value: Any) -> Any:
+    """An array for a Python value with TensorFlow's dtype rules.
+
+    Python floats become float32, Python ints int32 (int64 when a value does not fit), and a
+    list of NumPy scalars or arrays keeps their dtype.
+    """
+    try:
+        a = B.asarray(value)
+    except ValueError as e:
+        raise ValueError(f"Can't convert non-rectangular Python sequence to Tensor: {_short(value)}.") from e
+    kind = a.dtype.kind
+    if kind in "fiu":
+        leaf = _first_leaf(value)
+        if B.is_array(leaf) and leaf.dtype.kind == kind:
+            # NumPy values and unwrapped tensors in a list set the dtype, as when TensorFlow packs them
+            return B.cast(a, leaf.dtype)
+        if kind == "f":
+            return B.cast(a, B.native_dtype("float32"))
+        if a.size == 0 or (_INT32_MIN <= a.min() and a.max() <= _INT32_MAX):
+            return B.cast(a, B.native_dtype("int32"))
+        return a
+    if kind not in "bc":
+        raise TypeError(
+            f"Cannot convert {_short(value)} to a tensor: only numbers and booleans are supported "
+            f"(received NumPy dtype {a.dtype})."
+        )
+    return a
+
+
+def _check_kind(a: Any, value: Any) -> Any:
+    if a.dtype.kind not in "biufc":
+        raise TypeError(
+            f"Cannot convert a value of NumPy dtype {a.dtype} to a tensor: only numbers and booleans are "
+            "supported."
+        )
+    return a
+
+
 def convert_to_tensor(value: Any, dtype: Any = None, dtype_hint: Any = None, name: Any = None) -> Tensor:
     """Convert a Python value, a NumPy array or a Tensor to a Tensor.
+
+    Python floats become float32 and Python ints int32, as in TensorFlow; NumPy arrays keep
+    their dtype.
 
     >>> convert_to_tensor([1.0, 2.0]).dtype
     tf.float32
@@ -270,13 +356,33 @@ def convert_to_tensor(value: Any, dtype: Any = None, dtype_hint: Any = None, nam
             )
         return value if type(value) is Tensor else Tensor(value._value)
     if dtype is not None:
-        return Tensor(B.asarray(_unwrap_nested(value), _dt.as_dtype(dtype)._native))
+        want = _dt.as_dtype(dtype)
+        value = _unwrap_nested(value)
+        if not B.is_array(value):
+            try:
+                a = B.asarray(value)
+            except ValueError as e:
+                raise ValueError(
+                    f"Can't convert non-rectangular Python sequence to Tensor: {_short(value)}."
+                ) from e
+            kind = a.dtype.kind
+            if kind == "f" and want.is_integer or kind == "c" and not want.is_complex or kind not in "biufc":
+                raise TypeError(
+                    f"Cannot convert {_short(value)} to a tensor of dtype {want.name}; use tf.cast to "
+                    "convert a tensor explicitly."
+                )
+            return Tensor(B.cast(a, want._native))
+        return Tensor(B.asarray(value, want._native))
     if B.is_array(value):
-        return Tensor(B.asarray(value))
+        return Tensor(_check_kind(B.asarray(value), value))
     value = _unwrap_nested(value)
+    a = _from_python(value)
     if dtype_hint is not None:
-        return Tensor(B.asarray(value, _dt.as_dtype(dtype_hint)._native))
-    return Tensor(B.asarray(value, _python_default_dtype(value)))
+        hint = _dt.as_dtype(dtype_hint)
+        # the hint is taken only where it does not change the kind of value (1.5 stays a float)
+        if a.dtype.kind == hint._native.kind or a.dtype.kind in "iu" and hint.is_floating:
+            return Tensor(B.cast(a, hint._native))
+    return Tensor(a)
 
 
 def _unwrap_nested(value: Any) -> Any:
@@ -299,22 +405,23 @@ def is_tensor(x: Any) -> bool:
 
 from tensorflux.framework import primitives as P  # noqa: E402  (operators need the registry)
 
-_UFUNC_OPS = {
-    "add": lambda a, b: P.binary(P.add, a, b),
-    "subtract": lambda a, b: P.binary(P.subtract, a, b),
-    "multiply": lambda a, b: P.binary(P.multiply, a, b),
-    "true_divide": lambda a, b: P.binary(P.divide, a, b),
-    "divide": lambda a, b: P.binary(P.divide, a, b),
-    "floor_divide": lambda a, b: P.binary(P.floor_divide, a, b),
-    "remainder": lambda a, b: P.binary(P.floormod, a, b),
-    "power": lambda a, b: P.binary(P.power, a, b),
-    "matmul": lambda a, b: P.binary(P.matmul, a, b),
-    "maximum": lambda a, b: P.binary(P.maximum, a, b),
-    "minimum": lambda a, b: P.binary(P.minimum, a, b),
-    "less": lambda a, b: P.binary(P.less, a, b),
-    "less_equal": lambda a, b: P.binary(P.less_equal, a, b),
-    "greater": lambda a, b: P.binary(P.greater, a, b),
-    "greater_equal": lambda a, b: P.binary(P.greater_equal, a, b),
-    "equal": lambda a, b: P.binary(P.equal, a, b),
-    "not_equal": lambda a, b: P.binary(P.not_equal, a, b),
+# NumPy ufunc name -> primitive name, for ``ndarray (op) Tensor`` and ``np.add(array, tensor)``
+_UFUNC_PRIMS = {
+    "add": "add",
+    "subtract": "subtract",
+    "multiply": "multiply",
+    "true_divide": "divide",
+    "divide": "divide",
+    "floor_divide": "floor_divide",
+    "remainder": "floormod",
+    "power": "power",
+    "matmul": "matmul",
+    "maximum": "maximum",
+    "minimum": "minimum",
+    "less": "less",
+    "less_equal": "less_equal",
+    "greater": "greater",
+    "greater_equal": "greater_equal",
+    "equal": "equal",
+    "not_equal": "not_equal",
 }

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import itertools
+import weakref
 from typing import Any
 
 from tensorflux.backend import ops as B
 from tensorflux.framework import dtypes as _dt
-from tensorflux.framework.tensor import Tensor, convert_to_tensor
+from tensorflux.framework.primitives import TRACERS
+from tensorflux.framework.tensor import Tensor, _numpy_text, convert_to_tensor
 
 _uid = itertools.count()
+# Every live variable, so a graph tracer can tell a variable's array when code wraps it in a Tensor.
+_ALL_VARIABLES: weakref.WeakSet[Any] = weakref.WeakSet()
 
 
 class Variable(Tensor):
@@ -39,7 +43,11 @@ class Variable(Tensor):
             raise ValueError("Variable: initial_value must be given.")
         if callable(initial_value):
             initial_value = initial_value()
-        t = convert_to_tensor(initial_value, dtype=dtype) if dtype is not None else convert_to_tensor(initial_value)
+        t = (
+            convert_to_tensor(initial_value, dtype=dtype)
+            if dtype is not None
+            else convert_to_tensor(initial_value)
+        )
         self._value = B.array_copy(t._value)
         self.trainable = bool(trainable)
         self._uid = next(_uid)
@@ -47,6 +55,9 @@ class Variable(Tensor):
         self.path = self._name
         self._constraint = constraint
         self._aggregation = aggregation
+        _ALL_VARIABLES.add(self)
+        if TRACERS:
+            TRACERS[-1].new_variable(self)
 
     @property
     def name(self) -> str:
@@ -78,27 +89,42 @@ class Variable(Tensor):
         return v
 
     def assign(self, value: Any, use_locking: Any = None, name: Any = None, read_value: bool = True) -> Any:
+        old = self._value
         self._value = B.array_copy(self._check(value, "assign"))
+        if TRACERS:
+            TRACERS[-1].assign(self, old, "assign", value)
         return self if read_value else None
 
-    def assign_add(self, delta: Any, use_locking: Any = None, name: Any = None, read_value: bool = True) -> Any:
-        self._value = self._value + self._check(delta, "add")
+    def assign_add(
+        self, delta: Any, use_locking: Any = None, name: Any = None, read_value: bool = True
+    ) -> Any:
+        old = self._value
+        self._value = old + self._check(delta, "add")
+        if TRACERS:
+            TRACERS[-1].assign(self, old, "assign_add", delta)
         return self if read_value else None
 
-    def assign_sub(self, delta: Any, use_locking: Any = None, name: Any = None, read_value: bool = True) -> Any:
-        self._value = self._value - self._check(delta, "subtract")
+    def assign_sub(
+        self, delta: Any, use_locking: Any = None, name: Any = None, read_value: bool = True
+    ) -> Any:
+        old = self._value
+        self._value = old - self._check(delta, "subtract")
+        if TRACERS:
+            TRACERS[-1].assign(self, old, "assign_sub", delta)
         return self if read_value else None
 
     def __hash__(self) -> int:
         return object.__hash__(self)
 
     def __repr__(self) -> str:
-        return (
-            f"<tf.Variable '{self.name}' shape={tuple(self._value.shape)} dtype={self.dtype.name}, "
-            f"numpy={B.to_numpy(self._value)!r}>"
-        )
+        text = _numpy_text(self._value, True)
+        return f"<tf.Variable '{self.name}' shape={self.shape} dtype={self.dtype.name}, numpy={text}>"
+
+    __str__ = __repr__
 
     def numpy(self) -> Any:
+        if TRACERS:
+            TRACERS[-1].check_read(self, "numpy")
         return B.array_copy(self._value)
 
     @property

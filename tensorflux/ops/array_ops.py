@@ -8,7 +8,6 @@ from typing import Any
 from tensorflux.backend import ops as B
 from tensorflux.framework import dtypes as _dt
 from tensorflux.framework import primitives as P
-from tensorflux.framework.config import floatx
 from tensorflux.framework.shape import TensorShape
 from tensorflux.framework.tensor import Tensor, convert_to_tensor
 from tensorflux.ops._util import axis_arg, static, t
@@ -67,7 +66,13 @@ def ones_like(input: Any, dtype: Any = None, name: Any = None) -> Tensor:  # noq
     return Tensor(B.ones(x._value.shape, _native(dtype) if dtype is not None else x._value.dtype))
 
 
-def eye(num_rows: int, num_columns: int | None = None, batch_shape: Any = None, dtype: Any = "float32", name: Any = None) -> Tensor:  # noqa: E501
+def eye(
+    num_rows: int,
+    num_columns: int | None = None,
+    batch_shape: Any = None,
+    dtype: Any = "float32",
+    name: Any = None,
+) -> Tensor:  # noqa: E501
     e = B.eye(int(num_rows), None if num_columns is None else int(num_columns), _native(dtype))
     if batch_shape is not None:
         e = B.broadcast_to(e, tuple(_shape_arg(batch_shape)) + e.shape)
@@ -122,7 +127,9 @@ def squeeze(input: Any, axis: Any = None, name: Any = None) -> Tensor:  # noqa: 
         axes = {a % len(shape) for a in (axis if isinstance(axis, tuple) else (axis,))}
         for a in axes:
             if shape[a] != 1:
-                raise ValueError(f"squeeze: cannot squeeze axis {a} of shape {shape}: its size is {shape[a]}, not 1.")
+                raise ValueError(
+                    f"squeeze: cannot squeeze axis {a} of shape {shape}: its size is {shape[a]}, not 1."
+                )
         new = tuple(d for i, d in enumerate(shape) if i not in axes)
     return P.unary(P.reshape, x, shape=new)
 
@@ -155,14 +162,18 @@ def unstack(value: Any, num: Any = None, axis: int = 0, name: Any = "unstack") -
     return [P.getitem(x, pre + (i,)) for i in builtins.range(n)]
 
 
-def split(value: Any, num_or_size_splits: Any, axis: int = 0, num: Any = None, name: Any = "split") -> list[Tensor]:
+def split(
+    value: Any, num_or_size_splits: Any, axis: int = 0, num: Any = None, name: Any = "split"
+) -> list[Tensor]:
     x = t(value)
     axis = int(static(axis)) % x._value.ndim
     size = x._value.shape[axis]
     s = static(num_or_size_splits)
     if isinstance(s, int):
         if size % s:
-            raise ValueError(f"split: dimension {axis} of size {size} cannot be split evenly into {s} pieces.")
+            raise ValueError(
+                f"split: dimension {axis} of size {size} cannot be split evenly into {s} pieces."
+            )
         sizes = [size // s] * s
     else:
         sizes = list(s)
@@ -181,14 +192,45 @@ def tile(input: Any, multiples: Any, name: Any = None) -> Tensor:  # noqa: A002
     return P.unary(P.tile, input, multiples=_shape_arg(multiples))
 
 
-def pad(tensor: Any, paddings: Any, mode: str = "CONSTANT", constant_values: Any = 0, name: Any = None) -> Tensor:
+def pad(
+    tensor: Any, paddings: Any, mode: str = "CONSTANT", constant_values: Any = 0, name: Any = None
+) -> Tensor:
     p = static(paddings)
-    return P.unary(P.pad, tensor, paddings=tuple(tuple(int(v) for v in row) for row in p), mode=mode,
-                   constant_values=constant_values)
+    return P.unary(
+        P.pad,
+        tensor,
+        paddings=tuple(tuple(int(v) for v in row) for row in p),
+        mode=mode,
+        constant_values=constant_values,
+    )
 
 
 def broadcast_to(input: Any, shape: Any, name: Any = None) -> Tensor:  # noqa: A002
     return P.unary(P.broadcast_to, input, shape=_shape_arg(shape))
+
+
+def meshgrid(*args: Any, indexing: str = "xy", name: Any = None) -> list[Tensor]:
+    """Coordinate grids from 1-D tensors, as ``np.meshgrid`` (``indexing="xy"`` swaps the first two axes).
+
+    >>> [g.shape for g in meshgrid([1, 2, 3], [4, 5])]
+    [TensorShape([2, 3]), TensorShape([2, 3])]
+    """
+    if indexing not in ("xy", "ij"):
+        raise ValueError(f"meshgrid: indexing must be 'xy' or 'ij'; received {indexing!r}.")
+    xs = [reshape(a, (-1,)) for a in args]
+    sizes = [x._value.shape[0] for x in xs]
+    axes = list(builtins.range(len(xs)))
+    if indexing == "xy" and len(xs) > 1:
+        axes[0], axes[1] = 1, 0
+    full = [0] * len(xs)
+    for i, a in enumerate(axes):
+        full[a] = sizes[i]
+    out = []
+    for i, x in enumerate(xs):
+        shape = [1] * len(xs)
+        shape[axes[i]] = sizes[i]
+        out.append(P.unary(P.broadcast_to, P.unary(P.reshape, x, shape=tuple(shape)), shape=tuple(full)))
+    return out
 
 
 def broadcast_static_shape(a: Any, b: Any) -> TensorShape:
@@ -212,7 +254,9 @@ def size(input: Any, out_type: Any = "int32", name: Any = None) -> Tensor:  # no
 
 
 def reverse(tensor: Any, axis: Any, name: Any = None) -> Tensor:
-    return P.unary(P.flip, tensor, axis=tuple(static(axis)) if not isinstance(static(axis), int) else static(axis))
+    return P.unary(
+        P.flip, tensor, axis=tuple(static(axis)) if not isinstance(static(axis), int) else static(axis)
+    )
 
 
 # -- dtype and identity -----------------------------------------------------------------------
@@ -234,7 +278,14 @@ def stop_gradient(input: Any, name: Any = None) -> Tensor:  # noqa: A002
 
 
 # -- selection ----------------------------------------------------------------------------------
-def gather(params: Any, indices: Any, validate_indices: Any = None, axis: Any = None, batch_dims: int = 0, name: Any = None) -> Tensor:  # noqa: E501
+def gather(
+    params: Any,
+    indices: Any,
+    validate_indices: Any = None,
+    axis: Any = None,
+    batch_dims: int = 0,
+    name: Any = None,
+) -> Tensor:  # noqa: E501
     x = t(params)
     idx = t(indices)
     if idx._value.dtype.kind not in "iu":
@@ -245,13 +296,27 @@ def gather(params: Any, indices: Any, validate_indices: Any = None, axis: Any = 
     n = x._value.shape[axis]
     iv = idx._value
     if iv.size and (iv.max() >= n or iv.min() < -n):
-        raise IndexError(f"gather: indices must be in [0, {n}) for axis {axis} of shape {tuple(x._value.shape)}; "
-                         f"received values from {int(iv.min())} to {int(iv.max())}.")
+        raise IndexError(
+            f"gather: indices must be in [0, {n}) for axis {axis} of shape {tuple(x._value.shape)}; "
+            f"received values from {int(iv.min())} to {int(iv.max())}."
+        )
     return P.bind(P.gather, (x, idx), {"axis": axis})
 
 
 def gather_nd(params: Any, indices: Any, batch_dims: int = 0, name: Any = None) -> Tensor:
-    return P.bind(P.gather_nd, (t(params), t(indices)), {})
+    """Slices of ``params`` at the index tuples in the last axis of ``indices``.
+
+    >>> gather_nd([[1, 2], [3, 4]], [[0, 1], [1, 0]]).numpy()
+    array([2, 3], dtype=int32)
+    """
+    if batch_dims:
+        raise NotImplementedError(
+            "gather_nd with batch_dims > 0 is not supported; add the batch index to indices."
+        )
+    idx = t(indices)
+    if idx._value.dtype.kind not in "iu":
+        raise TypeError(f"gather_nd: indices must be integers; received {idx.dtype.name}.")
+    return P.bind(P.gather_nd, (t(params), idx), {})
 
 
 def scatter_nd(indices: Any, updates: Any, shape: Any, name: Any = None) -> Tensor:
@@ -281,31 +346,52 @@ def where(condition: Any, x: Any = None, y: Any = None, name: Any = None) -> Ten
         x = convert_to_tensor(x, dtype=y.dtype)
     x, y = t(x), t(y)
     if x._value.dtype != y._value.dtype:
-        raise TypeError(f"where: x and y must have the same dtype; received {x.dtype.name} and {y.dtype.name}.")
+        raise TypeError(
+            f"where: x and y must have the same dtype; received {x.dtype.name} and {y.dtype.name}."
+        )
     return P.bind(P.where, (c, x, y), {})
 
 
 def boolean_mask(tensor: Any, mask: Any, axis: Any = None, name: Any = "boolean_mask") -> Tensor:
     x, m = t(tensor), t(mask)
     if m._value.shape != x._value.shape[: m._value.ndim]:
-        raise ValueError(f"boolean_mask: mask shape {tuple(m._value.shape)} must match the leading dimensions of "
-                         f"the tensor's shape {tuple(x._value.shape)}.")
+        raise ValueError(
+            f"boolean_mask: mask shape {tuple(m._value.shape)} must match the leading dimensions of "
+            f"the tensor's shape {tuple(x._value.shape)}."
+        )
     return P.bind(P.boolean_mask, (x, m), {})
 
 
-def one_hot(indices: Any, depth: int, on_value: Any = None, off_value: Any = None, axis: Any = None, dtype: Any = None, name: Any = None) -> Tensor:  # noqa: E501
+def one_hot(
+    indices: Any,
+    depth: int,
+    on_value: Any = None,
+    off_value: Any = None,
+    axis: Any = None,
+    dtype: Any = None,
+    name: Any = None,
+) -> Tensor:  # noqa: E501
     dtype = _native(dtype, "float32")
     on = 1 if on_value is None else static(on_value)
     off = 0 if off_value is None else static(off_value)
-    return P.unary(P.one_hot, indices, depth=int(static(depth)), on_value=on, off_value=off,
-                   axis=-1 if axis is None else int(axis), dtype=dtype)
+    return P.unary(
+        P.one_hot,
+        indices,
+        depth=int(static(depth)),
+        on_value=on,
+        off_value=off,
+        axis=-1 if axis is None else int(axis),
+        dtype=dtype,
+    )
 
 
 def sort(values: Any, axis: int = -1, direction: str = "ASCENDING", name: Any = None) -> Tensor:
     return P.unary(P.sort, values, axis=axis, descending=direction == "DESCENDING")
 
 
-def argsort(values: Any, axis: int = -1, direction: str = "ASCENDING", stable: bool = False, name: Any = None) -> Tensor:
+def argsort(
+    values: Any, axis: int = -1, direction: str = "ASCENDING", stable: bool = False, name: Any = None
+) -> Tensor:
     return P.unary(P.argsort, values, axis=axis, descending=direction == "DESCENDING")
 
 

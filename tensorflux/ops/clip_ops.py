@@ -32,9 +32,13 @@ def global_norm(t_list: Any, name: Any = None) -> Tensor:
     return P.unary(P.sqrt, total)
 
 
-def clip_by_global_norm(t_list: Any, clip_norm: Any, use_norm: Any = None, name: Any = None) -> tuple[list[Any], Tensor]:  # noqa: E501
+def clip_by_global_norm(
+    t_list: Any, clip_norm: Any, use_norm: Any = None, name: Any = None
+) -> tuple[list[Any], Tensor]:  # noqa: E501
     """Scale every tensor of ``t_list`` by ``clip_norm / max(global_norm, clip_norm)``."""
     t_list = list(t_list)
     norm = global_norm(t_list) if use_norm is None else t(use_norm)
     scale = P.constant_like(clip_norm, norm) / P.binary(P.maximum, norm, clip_norm)
-    return [None if x is None else t(x) * P.unary(P.cast, scale, dtype=t(x)._value.dtype) for x in t_list], norm
+    return [
+        None if x is None else t(x) * P.unary(P.cast, scale, dtype=t(x)._value.dtype) for x in t_list
+    ], norm

@@ -16,7 +16,18 @@ def _swap(x: Tensor) -> Tensor:
     return P.unary(P.transpose, x, perm=tuple(range(nd - 2)) + (nd - 1, nd - 2))
 
 
-def matmul(a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False, adjoint_a: bool = False, adjoint_b: bool = False, a_is_sparse: bool = False, b_is_sparse: bool = False, output_type: Any = None, name: Any = None) -> Tensor:  # noqa: E501
+def matmul(
+    a: Any,
+    b: Any,
+    transpose_a: bool = False,
+    transpose_b: bool = False,
+    adjoint_a: bool = False,
+    adjoint_b: bool = False,
+    a_is_sparse: bool = False,
+    b_is_sparse: bool = False,
+    output_type: Any = None,
+    name: Any = None,
+) -> Tensor:  # noqa: E501
     """Matrix product over the last two axes, batched over the leading ones.
 
     >>> matmul([[1.0, 2.0]], [[3.0], [4.0]]).numpy()
@@ -42,13 +53,41 @@ def matmul(a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False,
 
 
 def einsum(equation: str, *inputs: Any, **kwargs: Any) -> Tensor:
+    """Einstein summation, as ``np.einsum``: ``einsum("bij,bjk->bik", a, b)`` is a batched matmul.
+
+    An equation without ``->`` sums the letters that appear twice and orders the rest
+    alphabetically; ``...`` stands for the leading dimensions.
+
+    >>> einsum("ij->j", [[1.0, 2.0], [3.0, 4.0]]).numpy()
+    array([4., 6.], dtype=float32)
+    """
     xs = tuple(t(x) for x in inputs)
     eq = equation.replace(" ", "")
+    if "..." in eq:
+        eq = _expand_ellipsis(eq, [x._value.ndim for x in xs])
     if "->" not in eq:
-        lhs = eq
-        letters = "".join(c for c in lhs if c.isalpha())
-        eq = lhs + "->" + "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
+        letters = "".join(c for c in eq if c.isalpha())
+        eq = eq + "->" + "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
+    lhs = eq.split("->")[0].split(",")
+    if len(lhs) != len(xs):
+        raise ValueError(f"einsum: the equation {equation!r} names {len(lhs)} operands; received {len(xs)}.")
     return P.bind(P.einsum, xs, {"equation": eq})
+
+
+def _expand_ellipsis(eq: str, ndims: list[int]) -> str:
+    """Replace ``...`` with explicit letters (right-aligned, as broadcasting) so gradients can name them."""
+    lhs, arrow, rhs = eq.partition("->")
+    subs = lhs.split(",")
+    spare = [c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" if c not in eq]
+    counts = [nd - len(s.replace("...", "")) if "..." in s else 0 for s, nd in zip(subs, ndims)]
+    n = max(counts, default=0)
+    pool = "".join(spare[:n])
+    subs = [s.replace("...", pool[n - k :]) for s, k in zip(subs, counts)]
+    if arrow:
+        return ",".join(subs) + "->" + rhs.replace("...", pool)
+    letters = "".join(subs)
+    rest = "".join(sorted(c for c in set(letters) if letters.count(c) == 1 and c not in pool))
+    return ",".join(subs) + "->" + pool + rest
 
 
 def tensordot(a: Any, b: Any, axes: Any, name: Any = None) -> Tensor:
@@ -111,7 +150,9 @@ def matrix_transpose(a: Any, name: Any = None, conjugate: bool = False) -> Tenso
     return _swap(t(a))
 
 
-def norm(tensor: Any, ord: Any = "euclidean", axis: Any = None, keepdims: bool = False, name: Any = None) -> Tensor:  # noqa: A002
+def norm(
+    tensor: Any, ord: Any = "euclidean", axis: Any = None, keepdims: bool = False, name: Any = None
+) -> Tensor:  # noqa: A002
     """Vector norms (``ord`` 1, 2/'euclidean', inf) and the Frobenius matrix norm."""
     x = t(tensor)
     ax = axis_arg(axis)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from tensorflux.framework import dtypes as _dt
 from tensorflux.framework import primitives as P
@@ -31,7 +31,7 @@ def _b(prim: P.Primitive) -> Any:
 add = _b(P.add)
 subtract = _b(P.subtract)
 multiply = _b(P.multiply)
-divide = truediv = _b(P.divide)
+divide = truediv = realdiv = _b(P.divide)
 floordiv = floor_divide = _b(P.floor_divide)
 floormod = mod = _b(P.floormod)
 pow = _b(P.power)  # noqa: A001
@@ -141,10 +141,10 @@ _reduce_mean = _reduce(P.reduce_mean)
 
 def reduce_mean(input_tensor: Any, axis: Any = None, keepdims: bool = False, name: Any = None) -> Tensor:
     x = t(input_tensor)
-    if x._value.dtype.kind in "iu":  # integer mean truncates, as in TensorFlow
+    if x._value.dtype.kind in "iu":  # integer mean truncates toward zero, as in TensorFlow
         s = reduce_sum(x, axis, keepdims)
         n = x._value.size // max(s._value.size, 1)
-        return P.binary(P.floor_divide, s, n)
+        return P.binary(P.floor_divide, P.unary(P.abs, s), n) * P.unary(P.sign, s)
     return _reduce_mean(x, axis, keepdims)
 
 
@@ -159,44 +159,69 @@ def reduce_std(input_tensor: Any, axis: Any = None, keepdims: bool = False, name
     return P.unary(P.sqrt, reduce_variance(input_tensor, axis, keepdims))
 
 
-def reduce_euclidean_norm(input_tensor: Any, axis: Any = None, keepdims: bool = False, name: Any = None) -> Tensor:
+def reduce_euclidean_norm(
+    input_tensor: Any, axis: Any = None, keepdims: bool = False, name: Any = None
+) -> Tensor:
     x = t(input_tensor)
     return P.unary(P.sqrt, reduce_sum(x * x, axis, keepdims))
 
 
-def count_nonzero(input: Any, axis: Any = None, keepdims: bool = False, dtype: Any = "int64", name: Any = None) -> Tensor:  # noqa: A002,E501
+def count_nonzero(
+    input: Any, axis: Any = None, keepdims: bool = False, dtype: Any = "int64", name: Any = None
+) -> Tensor:  # noqa: A002,E501
     from tensorflux.ops.array_ops import cast
 
     return reduce_sum(cast(P.binary(P.not_equal, input, 0), dtype), axis, keepdims)
 
 
 def argmax(input: Any, axis: Any = None, output_type: Any = "int64", name: Any = None) -> Tensor:  # noqa: A002
-    return P.unary(P.argmax, input, axis=0 if axis is None else int(static(axis)),
-                   dtype=_dt.as_dtype(output_type)._native)
+    return P.unary(
+        P.argmax,
+        input,
+        axis=0 if axis is None else int(static(axis)),
+        dtype=_dt.as_dtype(output_type)._native,
+    )
 
 
 def argmin(input: Any, axis: Any = None, output_type: Any = "int64", name: Any = None) -> Tensor:  # noqa: A002
-    return P.unary(P.argmin, input, axis=0 if axis is None else int(static(axis)),
-                   dtype=_dt.as_dtype(output_type)._native)
+    return P.unary(
+        P.argmin,
+        input,
+        axis=0 if axis is None else int(static(axis)),
+        dtype=_dt.as_dtype(output_type)._native,
+    )
 
 
 def cumsum(x: Any, axis: int = 0, exclusive: bool = False, reverse: bool = False, name: Any = None) -> Tensor:
     return P.unary(P.cumsum, x, axis=int(static(axis)), exclusive=exclusive, reverse=reverse)
 
 
-def cumprod(x: Any, axis: int = 0, exclusive: bool = False, reverse: bool = False, name: Any = None) -> Tensor:
+def cumprod(
+    x: Any, axis: int = 0, exclusive: bool = False, reverse: bool = False, name: Any = None
+) -> Tensor:
     return P.unary(P.cumprod, x, axis=int(static(axis)), exclusive=exclusive, reverse=reverse)
 
 
-def top_k(input: Any, k: int = 1, sorted: bool = True, index_type: Any = "int32", name: Any = None) -> Any:  # noqa: A002
-    """The ``k`` largest entries of the last axis and their indices."""
-    from collections import namedtuple
+class TopKV2(NamedTuple):
+    """The result of ``top_k``: the values and their indices along the last axis."""
 
+    values: Tensor
+    indices: Tensor
+
+
+def top_k(input: Any, k: int = 1, sorted: bool = True, index_type: Any = "int32", name: Any = None) -> Any:  # noqa: A002
+    """The ``k`` largest entries of the last axis and their indices (``TopKV2(values, indices)``).
+
+    >>> top_k([1.0, 3.0, 2.0], k=2).indices.numpy()
+    array([1, 2], dtype=int32)
+    """
     x = t(input)
     if not 0 <= int(k) <= x._value.shape[-1]:
-        raise ValueError(f"top_k: k={k} must be in [0, {x._value.shape[-1]}] for input shape {tuple(x._value.shape)}.")
+        raise ValueError(
+            f"top_k: k={k} must be in [0, {x._value.shape[-1]}] for input shape {tuple(x._value.shape)}."
+        )
     values, indices = P.bind(P.top_k, (x,), {"k": int(k)})
-    return namedtuple("TopKV2", ["values", "indices"])(values, indices)
+    return TopKV2(values, indices)
 
 
 def in_top_k(targets: Any, predictions: Any, k: int, name: Any = None) -> Tensor:
@@ -212,7 +237,14 @@ def l2_normalize(x: Any, axis: Any = None, epsilon: float = 1e-12, name: Any = N
     return x * P.unary(P.rsqrt, P.binary(P.maximum, sq, epsilon))
 
 
-def bincount(arr: Any, weights: Any = None, minlength: Any = None, maxlength: Any = None, dtype: Any = "int32", name: Any = None) -> Tensor:  # noqa: E501
+def bincount(
+    arr: Any,
+    weights: Any = None,
+    minlength: Any = None,
+    maxlength: Any = None,
+    dtype: Any = "int32",
+    name: Any = None,
+) -> Tensor:  # noqa: E501
     from tensorflux.backend import ops as B
 
     a = t(arr)._value.reshape(-1).astype("int64")
@@ -225,7 +257,14 @@ def bincount(arr: Any, weights: Any = None, minlength: Any = None, maxlength: An
     return convert_to_tensor(w, dtype=dtype if weights is None else None)
 
 
-def confusion_matrix(labels: Any, predictions: Any, num_classes: Any = None, weights: Any = None, dtype: Any = "int32", name: Any = None) -> Tensor:  # noqa: E501
+def confusion_matrix(
+    labels: Any,
+    predictions: Any,
+    num_classes: Any = None,
+    weights: Any = None,
+    dtype: Any = "int32",
+    name: Any = None,
+) -> Tensor:  # noqa: E501
     from tensorflux.backend import ops as B
 
     lv = t(labels)._value.reshape(-1).astype("int64")
@@ -241,3 +280,89 @@ def polyval(coeffs: Any, x: Any, name: Any = None) -> Tensor:
     for c in coeffs[1:]:
         out = out * x + c
     return out
+
+
+# what ``from tensorflux.ops.math_ops import *`` (the ``tf.math`` namespace) exports
+__all__ = [
+    "abs",
+    "acos",
+    "add",
+    "add_n",
+    "argmax",
+    "argmin",
+    "asin",
+    "atan",
+    "atan2",
+    "bincount",
+    "ceil",
+    "confusion_matrix",
+    "cos",
+    "cosh",
+    "count_nonzero",
+    "cumprod",
+    "cumsum",
+    "divide",
+    "divide_no_nan",
+    "equal",
+    "erf",
+    "exp",
+    "expm1",
+    "floor",
+    "floor_divide",
+    "floordiv",
+    "floormod",
+    "greater",
+    "greater_equal",
+    "in_top_k",
+    "is_finite",
+    "is_inf",
+    "is_nan",
+    "l2_normalize",
+    "less",
+    "less_equal",
+    "log",
+    "log1p",
+    "log_sigmoid",
+    "logical_and",
+    "logical_not",
+    "logical_or",
+    "logical_xor",
+    "maximum",
+    "minimum",
+    "mod",
+    "multiply",
+    "multiply_no_nan",
+    "negative",
+    "not_equal",
+    "polyval",
+    "pow",
+    "realdiv",
+    "reciprocal",
+    "reduce_all",
+    "reduce_any",
+    "reduce_euclidean_norm",
+    "reduce_logsumexp",
+    "reduce_max",
+    "reduce_mean",
+    "reduce_min",
+    "reduce_prod",
+    "reduce_std",
+    "reduce_sum",
+    "reduce_variance",
+    "round",
+    "rsqrt",
+    "sigmoid",
+    "sign",
+    "sin",
+    "sinh",
+    "softplus",
+    "sqrt",
+    "square",
+    "squared_difference",
+    "subtract",
+    "tan",
+    "tanh",
+    "top_k",
+    "truediv",
+    "xlogy",
+]

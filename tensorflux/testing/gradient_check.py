@@ -11,7 +11,9 @@ from tensorflux.framework.tape import GradientTape
 from tensorflux.framework.tensor import convert_to_tensor
 
 
-def assert_allclose(actual: Any, desired: Any, rtol: float = 1e-6, atol: float = 0.0, err_msg: str = "") -> None:
+def assert_allclose(
+    actual: Any, desired: Any, rtol: float = 1e-6, atol: float = 0.0, err_msg: str = ""
+) -> None:
     """``numpy.testing.assert_allclose`` that accepts tensors on either side."""
     np.testing.assert_allclose(np.asarray(actual), np.asarray(desired), rtol=rtol, atol=atol, err_msg=err_msg)
 
@@ -77,6 +79,11 @@ def check_gradients(
     for i, (s, n) in enumerate(zip(sym, num)):
         if s is None:
             raise AssertionError(f"input {i}: the tape gave no gradient (None) but differences give {n}")
+        if s.shape != n.shape or s.dtype != n.dtype:
+            raise AssertionError(
+                f"input {i}: the tape gradient has shape {s.shape} and dtype {s.dtype}; the input has shape "
+                f"{n.shape} and dtype {n.dtype}"
+            )
         err = np.abs(s - n)
         # relative error, with a small absolute floor for entries whose true gradient is ~0
         if not np.all(err <= atol + rtol * np.maximum(np.abs(n), np.abs(s))):
@@ -85,4 +92,3 @@ def check_gradients(
                 f"input {i}: gradient mismatch, max abs error {err.max():.3e} at flat index {worst}: "
                 f"tape {s.reshape(-1)[worst]!r} vs differences {n.reshape(-1)[worst]!r}"
             )
-

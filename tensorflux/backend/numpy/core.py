@@ -12,8 +12,20 @@ newaxis = None
 _DTYPES: dict[str, Any] = {
     name: np.dtype(name)
     for name in (
-        "float16", "float32", "float64", "int8", "int16", "int32", "int64",
-        "uint8", "uint16", "uint32", "uint64", "bool", "complex64", "complex128",
+        "float16",
+        "float32",
+        "float64",
+        "int8",
+        "int16",
+        "int32",
+        "int64",
+        "uint8",
+        "uint16",
+        "uint32",
+        "uint64",
+        "bool",
+        "complex64",
+        "complex128",
     )
 }
 _DTYPES["bfloat16"] = np.dtype("float32")  # NumPy has no bfloat16; computed as float32
@@ -106,10 +118,14 @@ def tile(x: Any, multiples: Any) -> Any:
 
 
 def pad(x: Any, paddings: Any, mode: str, constant_values: Any) -> Any:
-    mode = mode.lower()
-    if mode == "constant":
+    m = mode.lower()
+    if m == "constant":
         return np.pad(x, paddings, mode="constant", constant_values=constant_values)
-    return np.pad(x, paddings, mode={"reflect": "reflect", "symmetric": "symmetric"}[mode])
+    if m == "reflect":
+        return np.pad(x, paddings, mode="reflect")
+    if m == "symmetric":
+        return np.pad(x, paddings, mode="symmetric")
+    raise ValueError(f"pad: mode must be 'CONSTANT', 'REFLECT' or 'SYMMETRIC'; received {mode!r}.")
 
 
 def getitem(x: Any, index: Any) -> Any:

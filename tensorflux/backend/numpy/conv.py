@@ -1,0 +1,193 @@
+"""Convolution kernels on NumPy: channels-last im2col and GEMMs, for any number of spatial dims.
+
+Layouts: ``x`` is ``(N, *spatial, C)``, ``w`` is ``(*kernel, C // groups, F)``; ``pads`` holds one
+``(low, high)`` pair per spatial dim, already resolved from SAME/VALID by the caller.  The
+forward pass is one im2col copy (a strided window view) and one GEMM; the filter gradient is
+one GEMM over the same im2col matrix; the input gradient is one GEMM per filter tap added into
+a padded buffer, which beats building the im2col matrix of the padded output gradient.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from typing import Any
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+
+def conv_output_size(size: int, k: int, stride: int, dilation: int, lo: int, hi: int) -> int:
+    """Spatial output length of one dimension (may be <= 0 for a kernel larger than the input)."""
+    return (size + lo + hi - dilation * (k - 1) - 1) // stride + 1
+
+
+def _padded(x: Any, pads: Any, fill: float = 0.0) -> Any:
+    if not any(lo or hi for lo, hi in pads):
+        return x
+    shape = (x.shape[0],) + tuple(s + lo + hi for s, (lo, hi) in zip(x.shape[1:-1], pads)) + (x.shape[-1],)
+    xp = np.full(shape, fill, x.dtype) if fill else np.zeros(shape, x.dtype)
+    xp[(slice(None),) + tuple(slice(lo, lo + s) for s, (lo, _) in zip(x.shape[1:-1], pads))] = x
+    return xp
+
+
+def _windows(xp: Any, ksize: Any, strides: Any, dilations: Any, out: Any) -> Any:
+    """A no-copy view of shape ``(N, *out, *ksize, C)`` over the padded input."""
+    st = xp.strides
+    sp = st[1:-1]
+    shape = (xp.shape[0],) + tuple(out) + tuple(ksize) + (xp.shape[-1],)
+    strides = (
+        (st[0],) + tuple(s * k for s, k in zip(sp, strides)) + tuple(s * d for s, d in zip(sp, dilations))
+    )
+    return as_strided(xp, shape, strides + (st[-1],), writeable=False)
+
+
+def _out_shape(x_shape: Any, ksize: Any, strides: Any, dilations: Any, pads: Any) -> tuple[int, ...]:
+    return tuple(
+        conv_output_size(s, k, st, d, lo, hi)
+        for s, k, st, d, (lo, hi) in zip(x_shape[1:-1], ksize, strides, dilations, pads)
+    )
+
+
+def im2col(x: Any, ksize: Any, strides: Any, dilations: Any, pads: Any, groups: int = 1) -> Any:
+    """The patches matrix: ``(N*prod(out), prod(k)*C)``, or ``(G, N*prod(out), prod(k)*C/G)`` for groups."""
+    out = _out_shape(x.shape, ksize, strides, dilations, pads)
+    xp = _padded(x, pads)
+    c = x.shape[-1]
+    m = x.shape[0] * math.prod(out)
+    kk = math.prod(ksize)
+    if c == 1 and groups == 1 and kk > 1:
+        # one channel: the window view would copy one float at a time; copy whole taps instead
+        cols = np.empty((x.shape[0],) + out + (kk,), x.dtype)
+        for t, tap in enumerate(_taps(ksize, strides, dilations, out)):
+            cols[..., t] = xp[(slice(None),) + tap + (0,)]
+        return cols.reshape(m, kk)
+    v = _windows(xp, ksize, strides, dilations, out)
+    if groups == 1:
+        return v.reshape(m, kk * c)
+    cg = c // groups
+    v = v.reshape(v.shape[:-1] + (groups, cg))
+    nd = len(out)
+    perm = (2 * nd + 1, 0) + tuple(range(1, 2 * nd + 1)) + (2 * nd + 2,)
+    return v.transpose(perm).reshape(groups, m, kk * cg)
+
+
+def _taps(ksize: Any, strides: Any, dilations: Any, out: Any) -> Any:
+    """For each filter tap, the tuple of spatial slices of the padded input it reads."""
+    for k in itertools.product(*(range(n) for n in ksize)):
+        yield tuple(
+            slice(i * d, i * d + (o - 1) * s + 1, s) for i, d, s, o in zip(k, dilations, strides, out)
+        )
+
+
+def _group_filter(w: Any, groups: int) -> Any:
+    """``(*k, Cg, G*Fg)`` -> ``(G, prod(k)*Cg, Fg)``."""
+    kk_cg = math.prod(w.shape[:-1])
+    fg = w.shape[-1] // groups
+    return w.reshape(kk_cg, groups, fg).transpose(1, 0, 2)
+
+
+def conv(
+    x: Any, w: Any, strides: Any, dilations: Any, pads: Any, groups: int = 1, keep_cols: bool = False
+) -> Any:
+    """N-d convolution (cross-correlation, as TensorFlow); returns ``y`` or ``(y, cols)``."""
+    ksize = w.shape[:-2]
+    f = w.shape[-1]
+    out = _out_shape(x.shape, ksize, strides, dilations, pads)
+    cols = im2col(x, ksize, strides, dilations, pads, groups)
+    if groups == 1:
+        y = cols @ w.reshape(-1, f)
+    else:
+        y = np.matmul(cols, _group_filter(w, groups))  # (G, M, Fg)
+        y = y.transpose(1, 0, 2)
+    y = y.reshape((x.shape[0],) + out + (f,))
+    return (y, cols) if keep_cols else y
+
+
+def conv_backprop_filter(
+    x: Any, dy: Any, w_shape: Any, strides: Any, dilations: Any, pads: Any, groups: int = 1, cols: Any = None
+) -> Any:
+    """Gradient of ``conv`` with respect to the filter: one GEMM over the im2col matrix."""
+    ksize = tuple(w_shape[:-2])
+    f = w_shape[-1]
+    if cols is None:
+        cols = im2col(x, ksize, strides, dilations, pads, groups)
+    if groups == 1:
+        dy2 = dy.reshape(-1, f)
+        return (cols.T @ dy2).reshape(w_shape)
+    fg = f // groups
+    dyg = dy.reshape(-1, groups, fg).transpose(1, 0, 2)
+    dw = np.matmul(cols.transpose(0, 2, 1), dyg)  # (G, K*Cg, Fg)
+    return dw.transpose(1, 0, 2).reshape(w_shape)
+
+
+def conv_backprop_input(
+    dy: Any, w: Any, x_shape: Any, strides: Any, dilations: Any, pads: Any, groups: int = 1
+) -> Any:
+    """Gradient of ``conv`` with respect to its input (also the transposed convolution).
+
+    One GEMM per filter tap, each added into the strided slice of the padded gradient it
+    came from; the padding is cropped at the end.
+    """
+    x_shape = tuple(x_shape)
+    ksize = w.shape[:-2]
+    n, c, f = x_shape[0], x_shape[-1], w.shape[-1]
+    out = tuple(dy.shape[1:-1])
+    padded = (n,) + tuple(s + lo + hi for s, (lo, hi) in zip(x_shape[1:-1], pads)) + (c,)
+    dxp = np.zeros(padded, dy.dtype)
+    m = n * math.prod(out)
+    cg = w.shape[-2]
+    fg = f // groups
+    wk = w.reshape((-1, cg, f))
+    if groups == 1:
+        dy2 = dy.reshape(m, f)
+        buf = np.empty((m, c), dy.dtype)
+        for t, tap in enumerate(_taps(ksize, strides, dilations, out)):
+            np.matmul(dy2, wk[t].T, out=buf)
+            view = dxp[(slice(None),) + tap]
+            view += buf.reshape(view.shape)
+    else:
+        dyg = dy.reshape(m, groups, fg).transpose(1, 0, 2)  # (G, M, Fg)
+        wg = wk.reshape(-1, cg, groups, fg).transpose(0, 2, 3, 1)  # (K, G, Fg, Cg)
+        for t, tap in enumerate(_taps(ksize, strides, dilations, out)):
+            part = np.matmul(dyg, wg[t])  # (G, M, Cg)
+            view = dxp[(slice(None),) + tap]
+            view += part.transpose(1, 0, 2).reshape(view.shape)
+    if padded == x_shape:
+        return dxp
+    return dxp[(slice(None),) + tuple(slice(lo, lo + s) for s, (lo, _) in zip(x_shape[1:-1], pads))].copy()
+
+
+def bias_add(x: Any, b: Any, axis: int) -> Any:
+    """``x + b`` along ``axis``; for the last axis, rows are widened (bias tiled) so the broadcast
+    add runs long inner loops instead of one per pixel (~25% faster for 32 channels)."""
+    axis %= x.ndim
+    if axis != x.ndim - 1:
+        return x + b.reshape((-1,) + (1,) * (x.ndim - axis - 1))
+    c = x.shape[-1]
+    n = x.size // c if c else 0
+    k = math.gcd(n, 1 << max(0, (2048 // max(c, 1)).bit_length() - 1)) if n else 1
+    if k == 1:
+        return x + b
+    return (x.reshape(-1, c * k) + np.tile(b, k)).reshape(x.shape)
+
+
+def bias_add_grad(g: Any, axis: int) -> Any:
+    """Sum of ``g`` over every axis but ``axis`` (a ones-vector GEMM: far faster than ``sum(0)``)."""
+    axis %= g.ndim
+    if axis == g.ndim - 1:
+        g2 = g.reshape(-1, g.shape[-1])
+        return (np.ones((1, g2.shape[0]), g.dtype) @ g2).reshape(g.shape[-1])
+    red = tuple(a for a in range(g.ndim) if a != axis)
+    return g.sum(axis=red)
+
+
+__all__ = [
+    "bias_add",
+    "bias_add_grad",
+    "conv",
+    "conv_backprop_filter",
+    "conv_backprop_input",
+    "conv_output_size",
+    "im2col",
+]

@@ -1,0 +1,157 @@
+"""Pooling kernels on NumPy, channels-last, any number of spatial dims.
+
+Every kernel walks the window taps (not the pixels): each tap is one strided view of the
+(padded) input, so a 2x2 max pool is three ``maximum`` calls over quarter-size views, which
+measured faster than a reshape-and-max.  Windows that do not overlap (stride >= window, the
+common case) let the backward write each tap straight into the gradient instead of adding.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import numpy as np
+
+
+def _pool_out(x_shape: Any, ksize: Any, strides: Any, pads: Any) -> tuple[int, ...]:
+    return tuple(
+        (s + lo + hi - k) // st + 1 for s, k, st, (lo, hi) in zip(x_shape[1:-1], ksize, strides, pads)
+    )
+
+
+def _taps(ksize: Any, strides: Any, out: Any) -> Any:
+    for k in itertools.product(*(range(n) for n in ksize)):
+        yield (slice(None),) + tuple(slice(i, i + (o - 1) * s + 1, s) for i, s, o in zip(k, strides, out))
+
+
+def _pad(x: Any, pads: Any, fill: float) -> Any:
+    if not any(lo or hi for lo, hi in pads):
+        return x
+    shape = (x.shape[0],) + tuple(s + lo + hi for s, (lo, hi) in zip(x.shape[1:-1], pads)) + (x.shape[-1],)
+    xp = np.full(shape, fill, x.dtype)
+    xp[_crop(x.shape, pads)] = x
+    return xp
+
+
+def _crop(x_shape: Any, pads: Any) -> tuple[slice, ...]:
+    return (slice(None),) + tuple(slice(lo, lo + s) for s, (lo, _) in zip(x_shape[1:-1], pads))
+
+
+def _padded_shape(x_shape: Any, pads: Any) -> tuple[int, ...]:
+    return (x_shape[0],) + tuple(s + lo + hi for s, (lo, hi) in zip(x_shape[1:-1], pads)) + (x_shape[-1],)
+
+
+def max_pool(x: Any, ksize: Any, strides: Any, pads: Any) -> Any:
+    """Max over each window; padding never wins (it is -inf)."""
+    out = _pool_out(x.shape, ksize, strides, pads)
+    xp = _pad(x, pads, _lowest(x.dtype))
+    taps = _taps(ksize, strides, out)
+    y = xp[next(taps)].copy()
+    for tap in taps:
+        np.maximum(y, xp[tap], out=y)
+    return y
+
+
+def max_pool_grad(x: Any, y: Any, g: Any, ksize: Any, strides: Any, pads: Any) -> Any:
+    """Route each output gradient to the first input of its window that equals the max."""
+    if tuple(strides) == tuple(ksize) and not any(lo or hi for lo, hi in pads):
+        return _max_pool_grad_tiled(x, y, g, tuple(ksize))
+    xp = _pad(x, pads, _lowest(x.dtype))
+    out = y.shape[1:-1]
+    disjoint = all(s >= k for s, k in zip(strides, ksize))
+    dxp = np.zeros(xp.shape, g.dtype)
+    rem = g  # the gradient not yet given to an earlier tap (ties go to the first)
+    taps = list(_taps(ksize, strides, out))
+    for i, tap in enumerate(taps):
+        hit = np.equal(xp[tap], y)
+        view = dxp[tap]
+        if disjoint:
+            np.multiply(rem, hit, out=view)
+        else:
+            view += rem * hit
+        if i + 1 < len(taps):
+            rem = rem - view if disjoint else rem * ~hit
+    return dxp if dxp.shape == x.shape else dxp[_crop(x.shape, pads)].copy()
+
+
+def _max_pool_grad_tiled(x: Any, y: Any, g: Any, ksize: tuple[int, ...]) -> Any:
+    """Windows that tile the input: one full-size comparison against the broadcast max, ties
+    resolved on the boolean mask (cheap), and one multiply; measured ~20% faster than per tap."""
+    n, c = x.shape[0], x.shape[-1]
+    out = y.shape[1:-1]
+    used = tuple(o * k for o, k in zip(out, ksize))
+    split = (n,) + tuple(v for o, k in zip(out, ksize) for v in (o, k)) + (c,)
+    xs = x[(slice(None),) + tuple(slice(0, u) for u in used)].reshape(split)
+    bshape = (n,) + tuple(v for o in out for v in (o, 1)) + (c,)
+    hit = np.equal(xs, y.reshape(bshape))
+    taken = None
+    for k in itertools.product(*(range(n_) for n_ in ksize)):
+        h = hit[(slice(None),) + tuple(v for i in k for v in (slice(None), i))]
+        if taken is None:
+            taken = h.copy()
+        else:
+            np.greater(h, taken, out=h)  # hit and not taken by an earlier tap
+            taken |= h
+    if used == tuple(x.shape[1:-1]):
+        dx = np.empty(split, g.dtype)
+        np.multiply(hit, g.reshape(bshape), out=dx)
+        return dx.reshape(x.shape)
+    dx = np.zeros(x.shape, g.dtype)
+    dx[(slice(None),) + tuple(slice(0, u) for u in used)] = (hit * g.reshape(bshape)).reshape(
+        (n,) + used + (c,)
+    )
+    return dx
+
+
+def _lowest(dtype: Any) -> Any:
+    return -np.inf if dtype.kind == "f" else np.iinfo(dtype).min
+
+
+def _counts(x_shape: Any, ksize: Any, strides: Any, pads: Any, dtype: Any) -> Any:
+    """How many real (unpadded) inputs each window holds, shaped to broadcast against the output."""
+    out = _pool_out(x_shape, ksize, strides, pads)
+    nd = len(out)
+    total = np.ones((), dtype)
+    for d, (s, k, st, (lo, _), o) in enumerate(zip(x_shape[1:-1], ksize, strides, pads, out)):
+        start = np.arange(o) * st
+        n = np.minimum(start + k, lo + s) - np.maximum(start, lo)
+        shape = [1] * (nd + 2)
+        shape[d + 1] = o
+        total = total * n.astype(dtype).reshape(shape)
+    return total
+
+
+def avg_pool(x: Any, ksize: Any, strides: Any, pads: Any) -> Any:
+    """Mean over each window, counting only real inputs (TensorFlow's SAME semantics)."""
+    out = _pool_out(x.shape, ksize, strides, pads)
+    xp = _pad(x, pads, 0.0)
+    taps = _taps(ksize, strides, out)
+    y = xp[next(taps)].copy()
+    for tap in taps:
+        np.add(y, xp[tap], out=y)
+    if any(lo or hi for lo, hi in pads):
+        y /= _counts(x.shape, ksize, strides, pads, x.dtype)
+    else:
+        y *= np.asarray(1.0 / np.prod(ksize), x.dtype)
+    return y
+
+
+def avg_pool_grad(g: Any, x_shape: Any, ksize: Any, strides: Any, pads: Any) -> Any:
+    """Adjoint of ``avg_pool``: each window spreads its share of the gradient evenly."""
+    x_shape = tuple(x_shape)
+    if any(lo or hi for lo, hi in pads):
+        gs = g / _counts(x_shape, ksize, strides, pads, g.dtype)
+    else:
+        gs = g * np.asarray(1.0 / np.prod(ksize), g.dtype)
+    disjoint = all(s >= k for s, k in zip(strides, ksize))
+    dxp = np.zeros(_padded_shape(x_shape, pads), g.dtype)
+    for tap in _taps(ksize, strides, g.shape[1:-1]):
+        if disjoint:
+            dxp[tap] = gs
+        else:
+            dxp[tap] += gs
+    return dxp if dxp.shape == x_shape else dxp[_crop(x_shape, pads)].copy()
+
+
+__all__ = ["avg_pool", "avg_pool_grad", "max_pool", "max_pool_grad"]

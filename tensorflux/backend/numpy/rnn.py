@@ -1,0 +1,630 @@
+"""Whole-sequence recurrent kernels on NumPy: SimpleRNN, LSTM and GRU, forward and backward.
+
+Layout and cost model, shared by the three cells:
+
+- The kernels work unit-major: every per-step array is ``(units, batch)`` and C-contiguous, so
+  each elementwise NumPy call runs one flat loop (a ``(batch, units)`` column block of a
+  ``(batch, 4 units)`` gate array is strided, and NumPy is several times slower on those).
+- The step input is stacked once, up front, as ``S[t] = [x_t; 1; h_{t-1}]`` (``(F + 1 + u, B)``),
+  so that ``[kernel; bias; recurrent_kernel]^T @ S[t]`` gives every gate pre-activation of a step
+  -- input projection, bias and recurrence -- in ONE GEMM per step, with no separate add.  The
+  new state is written straight into the next step's slot of ``S``.
+- The backward runs the steps in reverse with one GEMM per step, ``W_cat @ dZ_t``, which gives the
+  recurrent gradient and the input gradient of the step together, and one GEMM per step that
+  accumulates ``dZ_t @ S[t]^T``: the gradients of kernel, bias and recurrent kernel at once.
+  Without an input gradient to compute, the per-step GEMM uses only the recurrent rows.
+- The forward saves what the backward needs (activated gates, states) in one flat workspace array,
+  returned as the last result, so the backward recomputes no nonlinearity.
+- Sigmoid gates use ``1 / (1 + exp(-z))``: the concatenated weights are pre-scaled by -1 on those
+  rows, and for the LSTM by -2 on the candidate rows (``tanh(z) = 2 sigmoid(2z) - 1``), so that one
+  ``exp`` per step serves all four gates.  ``exp`` overflowing to ``inf`` is harmless there.
+
+A mask ``(batch, time)`` marks the steps that count: on a masked step the state is carried over
+unchanged and the output repeats the previous step's output (zeros before the first real step, or
+always zeros with ``zero_output_for_mask``), exactly as Keras' ``rnn`` loop does.  ``go_backwards``
+reverses the time axis of the inputs and the mask; outputs stay in processing order, as in Keras.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+__all__ = ["simple_rnn", "simple_rnn_grad", "lstm", "lstm_grad", "gru", "gru_grad"]
+
+
+# -- shared helpers ----------------------------------------------------------------------------
+def _stack(x: Any, h0: Any, go_backwards: bool) -> Any:
+    """``S[t] = [x_t; 1; h_{t-1}]`` for t = 0..T as ``(T + 1, F + 1 + u, B)``; S[0] holds h0."""
+    b, t_len, f = x.shape
+    u = h0.shape[-1]
+    s = np.empty((t_len + 1, f + 1 + u, b), x.dtype)
+    xs = x.transpose(1, 2, 0)
+    s[:t_len, :f] = xs[::-1] if go_backwards else xs
+    s[t_len, :f] = 0
+    s[:, f] = 1
+    s[0, f + 1 :] = h0.T
+    return s
+
+
+def _cat(kernel: Any, bias_row: Any, recurrent_kernel: Any) -> Any:
+    """``[kernel; bias; recurrent_kernel]``: ``(F + 1 + u, n)``, the weights of one step's GEMM."""
+    return np.concatenate([kernel, bias_row[None], recurrent_kernel], axis=0)
+
+
+def _masks(mask: tuple[Any, ...], go_backwards: bool, dtype: Any) -> tuple[Any, Any, Any]:
+    """The optional mask in processing order as ``(T, 1, B)`` booleans, floats and 1 - floats."""
+    if not mask:
+        return None, None, None
+    m = np.asarray(mask[0], dtype=bool).T
+    if go_backwards:
+        m = m[::-1]
+    m = np.ascontiguousarray(m)[:, None, :]
+    keep = m.astype(dtype)
+    return m, keep, 1 - keep
+
+
+def _masked_output(ys: Any, t: int, h_new: Any, m: Any, return_sequences: bool, zero_output: bool) -> None:
+    """Keras' output on a masked step: the previous output (zeros before any), or zeros."""
+    k = t if return_sequences else 0
+    if zero_output or t == 0:
+        prev = 0
+    else:
+        prev = ys[k - 1] if return_sequences else ys[0]
+    ys[k] = np.where(m, h_new, prev)
+
+
+def _results(s: Any, ys: Any, masked: bool, return_sequences: bool, f: int) -> tuple[Any, Any]:
+    """``(outputs or last output, final h)`` batch-major, from the states in ``S`` or ``ys``."""
+    t_len = s.shape[0] - 1
+    h_last = np.ascontiguousarray(s[t_len, f + 1 :].T)
+    if return_sequences:
+        seq = ys if ys is not None else s[1:, f + 1 :]
+        return np.ascontiguousarray(seq.transpose(2, 0, 1)), h_last
+    return (np.ascontiguousarray(ys[0].T) if masked else h_last.copy()), h_last
+
+
+def _output_grads(gy: Any, return_sequences: bool) -> Any:
+    """The outputs' gradient unit-major: ``(T, u, B)``, or ``(u, B)`` for the last output only."""
+    return np.ascontiguousarray(gy.transpose(1, 2, 0) if return_sequences else gy.T)
+
+
+def _input_grad(ds: Any, f: int, go_backwards: bool) -> Any:
+    """The input gradient from the per-step ``dS = [dx_t; d1; dh]``, batch-major ``(B, T, F)``."""
+    dx = ds[:, :f]
+    if go_backwards:
+        dx = dx[::-1]
+    return np.ascontiguousarray(dx.transpose(2, 0, 1))
+
+
+def _split_cat(dcat: Any, f: int) -> tuple[Any, Any, Any]:
+    """``d[kernel; bias; recurrent]`` (``(F + 1 + u, n)``) back to its three parts."""
+    return dcat[:f], dcat[f], dcat[f + 1 :]
+
+
+def _carve(buf: Any, shapes: list[tuple[int, ...]]) -> list[Any]:
+    """Views of consecutive pieces of the flat ``buf`` with the given shapes."""
+    views, off = [], 0
+    for s in shapes:
+        n = int(np.prod(s))
+        views.append(buf[off : off + n].reshape(s))
+        off += n
+    return views
+
+
+def _workspace(dtype: Any, shapes: list[tuple[int, ...]]) -> tuple[Any, list[Any]]:
+    buf = np.empty(sum(int(np.prod(s)) for s in shapes), dtype)
+    return buf, _carve(buf, shapes)
+
+
+def _sigmoid_of_negated(a: Any) -> None:
+    """In place: ``a`` holds ``-z``; leave ``sigmoid(z)``."""
+    np.exp(a, out=a)
+    np.add(a, 1, out=a)
+    np.reciprocal(a, out=a)
+
+
+def _sigmoid_deriv(s: Any, out: Any) -> Any:
+    """``s (1 - s)`` into ``out``."""
+    np.multiply(s, s, out=out)
+    np.subtract(s, out, out=out)
+    return out
+
+
+def _tanh_deriv(a: Any, out: Any) -> Any:
+    """``1 - a^2`` into ``out``."""
+    np.multiply(a, a, out=out)
+    np.subtract(1, out, out=out)
+    return out
+
+
+def _pick(wanted: tuple[bool, ...], grads: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(g for g, n in zip(grads, wanted) if n)
+
+
+class _Backward:
+    """Bookkeeping shared by the three backward passes: output gradients and masked steps.
+
+    ``step(t)`` returns the gradient reaching the cell's new state at step ``t`` (``dh`` plus the
+    output's gradient, restricted to real steps) and leaves in ``self.carry`` the part of ``dh``
+    that a masked step passes straight to ``h_{t-1}`` (None without a mask).
+    """
+
+    def __init__(self, gy: Any, gh: Any, mask: tuple[Any, ...], params: dict[str, Any], dtype: Any) -> None:
+        self.seq = params["return_sequences"]
+        self.zero_output = params["zero_output_for_mask"]
+        self.gy = _output_grads(gy, self.seq)
+        self.dh = np.array(gh.T, dtype=dtype, order="C")  # a copy: it is updated in place
+        self.m, self.keep, self.drop = _masks(mask, params["go_backwards"], dtype)
+        self.dy: Any = np.zeros_like(self.dh) if self.m is not None else None
+        self.dhn = np.empty_like(self.dh)
+        self.carry: Any = None
+
+    def step(self, t: int, last: int) -> Any:
+        g_out = self.gy[t] if self.seq else (self.gy if t == last else None)
+        if self.m is None:
+            if g_out is not None:
+                self.dh += g_out
+            return self.dh
+        if g_out is not None:
+            self.dy += g_out
+        np.add(self.dh, self.dy, out=self.dhn)
+        self.dhn *= self.keep[t]
+        self.carry = self.dh * self.drop[t]
+        if self.zero_output:
+            self.dy[...] = 0
+        else:
+            self.dy *= self.drop[t]
+        return self.dhn
+
+    def set_dh(self, dh_prev: Any) -> None:
+        """The gradient of ``h_{t-1}`` from the cell (a view); adds the masked carry."""
+        if self.carry is not None:
+            dh_prev += self.carry
+        self.dh = dh_prev
+
+
+def _flags(go_backwards: bool, return_sequences: bool, zero_output_for_mask: bool) -> dict[str, Any]:
+    return {
+        "go_backwards": go_backwards,
+        "return_sequences": return_sequences,
+        "zero_output_for_mask": zero_output_for_mask,
+    }
+
+
+# -- SimpleRNN ---------------------------------------------------------------------------------
+def simple_rnn(
+    x: Any,
+    h0: Any,
+    kernel: Any,
+    recurrent_kernel: Any,
+    bias: Any,
+    *mask: Any,
+    activation: str = "tanh",
+    go_backwards: bool = False,
+    return_sequences: bool = True,
+    zero_output_for_mask: bool = False,
+    save: bool = True,
+) -> tuple[Any, Any, Any]:
+    """``h_t = activation(x_t @ kernel + h_{t-1} @ recurrent_kernel + bias)``.
+
+    Returns ``(outputs or last output, final state, workspace)``.
+    """
+    b, t_len, f = x.shape
+    u = h0.shape[-1]
+    dt = x.dtype
+    w = _cat(kernel, bias, recurrent_kernel)
+    if activation == "sigmoid":
+        w = -w
+    wt = np.ascontiguousarray(w.T)
+    s = _stack(x, h0, go_backwards)
+    m, _, _ = _masks(mask, go_backwards, dt)
+    ys = np.empty((t_len if return_sequences else 1, u, b), dt) if m is not None else None
+    hn = np.empty((u, b), dt)
+    with np.errstate(over="ignore"):
+        for t in range(t_len):
+            h_new = s[t + 1, f + 1 :] if m is None else hn
+            np.matmul(wt, s[t], out=h_new)
+            if activation == "tanh":
+                np.tanh(h_new, out=h_new)
+            elif activation == "sigmoid":
+                _sigmoid_of_negated(h_new)
+            elif activation == "relu":
+                np.maximum(h_new, 0, out=h_new)
+            if m is not None:
+                s[t + 1, f + 1 :] = np.where(m[t], h_new, s[t, f + 1 :])
+                _masked_output(ys, t, h_new, m[t], return_sequences, zero_output_for_mask)
+    y, h_last = _results(s, ys, m is not None, return_sequences, f)
+    return y, h_last, (s.reshape(-1) if save else np.empty(0, dt))
+
+
+def simple_rnn_grad(
+    gy: Any,
+    gh: Any,
+    x: Any,
+    h0: Any,
+    kernel: Any,
+    recurrent_kernel: Any,
+    ws: Any,
+    *mask: Any,
+    activation: str = "tanh",
+    go_backwards: bool = False,
+    return_sequences: bool = True,
+    zero_output_for_mask: bool = False,
+    wanted: tuple[bool, ...] = (True,) * 5,
+) -> tuple[Any, ...]:
+    """Gradients for ``(x, h0, kernel, recurrent_kernel, bias)``, only those flagged in ``wanted``."""
+    b, t_len, f = x.shape
+    u = h0.shape[-1]
+    dt = x.dtype
+    k = f + 1 + u
+    s = ws.reshape(t_len + 1, k, b)
+    w = _cat(kernel, np.zeros(u, dt), recurrent_kernel)
+    rows = w if wanted[0] else w[f + 1 :]
+    ds = np.empty((t_len, rows.shape[0], b), dt)
+    dcat = np.zeros((u, k), dt) if any(wanted[2:]) else None
+    tmp = np.empty((u, b), dt)
+    dkk = np.empty((u, k), dt)
+    bw = _Backward(gy, gh, mask, _flags(go_backwards, return_sequences, zero_output_for_mask), dt)
+    for t in range(t_len - 1, -1, -1):
+        d = bw.step(t, t_len - 1)
+        hn = s[t + 1, f + 1 :]  # after masking: masked columns carry no gradient into the cell
+        if activation == "tanh":
+            d *= _tanh_deriv(hn, tmp)
+        elif activation == "sigmoid":
+            d *= _sigmoid_deriv(hn, tmp)
+        elif activation == "relu":
+            d *= hn > 0
+        np.matmul(rows, d, out=ds[t])
+        if dcat is not None:
+            np.matmul(d, s[t].T, out=dkk)
+            dcat += dkk
+        bw.set_dh(ds[t, -u:])
+    dx = _input_grad(ds, f, go_backwards) if wanted[0] else None
+    dw = db = du = None
+    if dcat is not None:
+        dw, db, du = _split_cat(dcat.T, f)
+    return _pick(wanted, (dx, np.ascontiguousarray(bw.dh.T), dw, du, db))
+
+
+# -- LSTM --------------------------------------------------------------------------------------
+def _lstm_perm(u: int) -> Any:
+    """Keras orders the gates i, f, c, o; internally i, f, o, c keeps the sigmoid gates together.
+
+    The permutation swaps two blocks, so it is its own inverse.
+    """
+    return np.r_[0 : 2 * u, 3 * u : 4 * u, 2 * u : 3 * u]
+
+
+def _lstm_layout(t_len: int, k: int, b: int, u: int) -> list[tuple[int, ...]]:
+    # S (inputs and hidden states), activated gates (i, f, o, c), cell states C[0]=c0.., tanh(c_new)
+    return [(t_len + 1, k, b), (t_len, 4 * u, b), (t_len + 1, u, b), (t_len, u, b)]
+
+
+def lstm(
+    x: Any,
+    h0: Any,
+    c0: Any,
+    kernel: Any,
+    recurrent_kernel: Any,
+    bias: Any,
+    *mask: Any,
+    go_backwards: bool = False,
+    return_sequences: bool = True,
+    zero_output_for_mask: bool = False,
+    save: bool = True,
+) -> tuple[Any, Any, Any, Any]:
+    """The LSTM recurrence over a whole sequence (Keras gate order i, f, c, o).
+
+    Returns ``(outputs or last output, final h, final c, workspace)``.
+    """
+    b, t_len, f = x.shape
+    u = h0.shape[-1]
+    dt = x.dtype
+    k = f + 1 + u
+    scale = np.repeat(np.array([-1, -2], dt), [3 * u, u])
+    wt = np.ascontiguousarray((_cat(kernel, bias, recurrent_kernel)[:, _lstm_perm(u)] * scale).T)
+    m, _, _ = _masks(mask, go_backwards, dt)
+    if save:
+        ws, (s, gs, cs, tcs) = _workspace(dt, _lstm_layout(t_len, k, b, u))
+        s[...] = _stack(x, h0, go_backwards)
+    else:
+        ws = np.empty(0, dt)
+        s = _stack(x, h0, go_backwards)
+        gs, cs, tcs = np.empty((1, 4 * u, b), dt), np.empty((2, u, b), dt), np.empty((1, u, b), dt)
+    cs[0] = c0.T
+    ys = np.empty((t_len if return_sequences else 1, u, b), dt) if m is not None else None
+    tmp = np.empty((u, b), dt)
+    cn = np.empty((u, b), dt)
+    hn = np.empty((u, b), dt)
+    with np.errstate(over="ignore"):
+        for t in range(t_len):
+            j = t if save else 0
+            p, q = (t, t + 1) if save else (t & 1, (t + 1) & 1)
+            g = gs[j]
+            np.matmul(wt, s[t], out=g)
+            _sigmoid_of_negated(g)
+            i, fg, o, cc = g[:u], g[u : 2 * u], g[2 * u : 3 * u], g[3 * u :]
+            np.multiply(cc, 2, out=cc)  # sigmoid(2z) -> tanh(z)
+            np.subtract(cc, 1, out=cc)
+            c_new = cs[q] if m is None else cn
+            np.multiply(fg, cs[p], out=c_new)
+            np.multiply(i, cc, out=tmp)
+            c_new += tmp
+            tc = tcs[j]
+            np.tanh(c_new, out=tc)
+            h_new = s[t + 1, f + 1 :] if m is None else hn
+            np.multiply(o, tc, out=h_new)
+            if m is not None:
+                cs[q] = np.where(m[t], c_new, cs[p])
+                s[t + 1, f + 1 :] = np.where(m[t], h_new, s[t, f + 1 :])
+                _masked_output(ys, t, h_new, m[t], return_sequences, zero_output_for_mask)
+    y, h_last = _results(s, ys, m is not None, return_sequences, f)
+    c_last = np.ascontiguousarray(cs[t_len if save else t_len & 1].T)
+    return y, h_last, c_last, ws
+
+
+def lstm_grad(
+    gy: Any,
+    gh: Any,
+    gc: Any,
+    x: Any,
+    h0: Any,
+    c0: Any,
+    kernel: Any,
+    recurrent_kernel: Any,
+    ws: Any,
+    *mask: Any,
+    go_backwards: bool = False,
+    return_sequences: bool = True,
+    zero_output_for_mask: bool = False,
+    wanted: tuple[bool, ...] = (True,) * 6,
+) -> tuple[Any, ...]:
+    """Gradients for ``(x, h0, c0, kernel, recurrent_kernel, bias)``, only those flagged in ``wanted``."""
+    b, t_len, f = x.shape
+    u = h0.shape[-1]
+    dt = x.dtype
+    k = f + 1 + u
+    s, gs, cs, tcs = _carve(ws, _lstm_layout(t_len, k, b, u))
+    perm = _lstm_perm(u)
+    w = _cat(kernel, np.zeros(4 * u, dt), recurrent_kernel)[:, perm]
+    rows = np.ascontiguousarray(w if wanted[0] else w[f + 1 :])
+    ds = np.empty((t_len, rows.shape[0], b), dt)
+    dcat = np.zeros((4 * u, k), dt) if any(wanted[3:]) else None
+    dkk = np.empty((4 * u, k), dt)
+    d = np.empty((4 * u, b), dt)
+    deriv = np.empty((4 * u, b), dt)
+    tmp = np.empty((u, b), dt)
+    bw = _Backward(gy, gh, mask, _flags(go_backwards, return_sequences, zero_output_for_mask), dt)
+    dc = np.array(gc.T, dtype=dt, order="C")
+    dcn = np.empty_like(dc)
+    for t in range(t_len - 1, -1, -1):
+        dhn = bw.step(t, t_len - 1)
+        if bw.m is not None:
+            np.multiply(dc, bw.keep[t], out=dcn)
+            dc *= bw.drop[t]  # the carried cell state's gradient goes straight to c_{t-1}
+        else:
+            dcn = dc
+        g = gs[t]
+        i, fg, o, cc = g[:u], g[u : 2 * u], g[2 * u : 3 * u], g[3 * u :]
+        tc = tcs[t]
+        np.multiply(dhn, tc, out=d[2 * u : 3 * u])
+        _tanh_deriv(tc, tmp)
+        tmp *= o
+        tmp *= dhn
+        dcn += tmp
+        np.multiply(dcn, cc, out=d[:u])
+        np.multiply(dcn, cs[t], out=d[u : 2 * u])
+        np.multiply(dcn, i, out=d[3 * u :])
+        if bw.m is not None:
+            dcn *= fg
+            dc += dcn
+        else:
+            dc *= fg
+        # through the nonlinearities: s (1 - s) for the sigmoid gates, 1 - g^2 for the tanh gate
+        np.multiply(g, g, out=deriv)
+        np.subtract(g[: 3 * u], deriv[: 3 * u], out=deriv[: 3 * u])
+        np.subtract(1, deriv[3 * u :], out=deriv[3 * u :])
+        d *= deriv
+        np.matmul(rows, d, out=ds[t])
+        if dcat is not None:
+            np.matmul(d, s[t].T, out=dkk)
+            dcat += dkk
+        bw.set_dh(ds[t, -u:])
+    dx = _input_grad(ds, f, go_backwards) if wanted[0] else None
+    dw = db = du = None
+    if dcat is not None:
+        dw, db, du = _split_cat(dcat[perm].T, f)
+    return _pick(wanted, (dx, np.ascontiguousarray(bw.dh.T), np.ascontiguousarray(dc.T), dw, du, db))
+
+
+# -- GRU ---------------------------------------------------------------------------------------
+def _gru_weights(kernel: Any, recurrent_kernel: Any, bias: Any, reset_after: bool) -> Any:
+    """The step GEMM's weights ``(F + 1 + u, n)``.
+
+    With ``reset_after`` the columns are z, r, the input part of h (``x W_h + b_in_h``) and the
+    recurrent part of h (``h U_h + b_rec_h``), which the reset gate multiplies: two zero blocks.
+    Without it they are z, r and the input part of h; the recurrent part needs ``r * h`` first.
+    """
+    f, u = kernel.shape[0], recurrent_kernel.shape[0]
+    dt = kernel.dtype
+    zr, hcol = slice(0, 2 * u), slice(2 * u, 3 * u)
+    n = 4 * u if reset_after else 3 * u
+    w = np.zeros((f + 1 + u, n), dt)
+    w[:f, : 3 * u] = kernel
+    w[f + 1 :, zr] = recurrent_kernel[:, zr]
+    if reset_after:
+        w[f, : 3 * u] = bias[0]
+        w[f, zr] += bias[1, zr]
+        w[f, 3 * u :] = bias[1, hcol]
+        w[f + 1 :, 3 * u :] = recurrent_kernel[:, hcol]
+    else:
+        w[f, :] = bias
+    return w
+
+
+def _gru_layout(t_len: int, k: int, b: int, u: int, reset_after: bool) -> list[tuple[int, ...]]:
+    # S; gates z, r, hh (activated) and, with reset_after, the recurrent part of h; without it r * h
+    if reset_after:
+        return [(t_len + 1, k, b), (t_len, 4 * u, b)]
+    return [(t_len + 1, k, b), (t_len, 3 * u, b), (t_len, u, b)]
+
+
+def gru(
+    x: Any,
+    h0: Any,
+    kernel: Any,
+    recurrent_kernel: Any,
+    bias: Any,
+    *mask: Any,
+    reset_after: bool = True,
+    go_backwards: bool = False,
+    return_sequences: bool = True,
+    zero_output_for_mask: bool = False,
+    save: bool = True,
+) -> tuple[Any, Any, Any]:
+    """The GRU recurrence over a whole sequence (Keras gate order z, r, h).
+
+    ``bias`` is ``(2, 3u)`` (input and recurrent rows) with ``reset_after``, else ``(3u,)``.
+    Returns ``(outputs or last output, final h, workspace)``.
+    """
+    b, t_len, f = x.shape
+    u = h0.shape[-1]
+    dt = x.dtype
+    k = f + 1 + u
+    w = _gru_weights(kernel, recurrent_kernel, bias, reset_after)
+    w[:, : 2 * u] *= -1  # sigmoid through exp(-z)
+    wt = np.ascontiguousarray(w.T)
+    uht = np.ascontiguousarray(recurrent_kernel[:, 2 * u :].T)
+    m, _, _ = _masks(mask, go_backwards, dt)
+    layout = _gru_layout(t_len, k, b, u, reset_after)
+    if save:
+        ws, parts = _workspace(dt, layout)
+        parts[0][...] = _stack(x, h0, go_backwards)
+    else:
+        ws = np.empty(0, dt)
+        parts = [_stack(x, h0, go_backwards)] + [np.empty((1,) + shape[1:], dt) for shape in layout[1:]]
+    s, gs = parts[0], parts[1]
+    rhs: Any = parts[2] if not reset_after else None
+    ys = np.empty((t_len if return_sequences else 1, u, b), dt) if m is not None else None
+    hn = np.empty((u, b), dt)
+    with np.errstate(over="ignore"):
+        for t in range(t_len):
+            j = t if save else 0
+            g = gs[j]
+            np.matmul(wt, s[t], out=g)
+            zr, z, r, hh = g[: 2 * u], g[:u], g[u : 2 * u], g[2 * u : 3 * u]
+            _sigmoid_of_negated(zr)
+            h_prev = s[t, f + 1 :]
+            if reset_after:
+                np.multiply(r, g[3 * u :], out=hn)
+            else:
+                rh = rhs[j]
+                np.multiply(r, h_prev, out=rh)
+                np.matmul(uht, rh, out=hn)
+            hh += hn
+            np.tanh(hh, out=hh)
+            # h = z h_prev + (1 - z) hh = hh + z (h_prev - hh)
+            h_new = s[t + 1, f + 1 :] if m is None else hn
+            np.subtract(h_prev, hh, out=h_new)
+            h_new *= z
+            h_new += hh
+            if m is not None:
+                s[t + 1, f + 1 :] = np.where(m[t], h_new, h_prev)
+                _masked_output(ys, t, h_new, m[t], return_sequences, zero_output_for_mask)
+    y, h_last = _results(s, ys, m is not None, return_sequences, f)
+    return y, h_last, ws
+
+
+def gru_grad(
+    gy: Any,
+    gh: Any,
+    x: Any,
+    h0: Any,
+    kernel: Any,
+    recurrent_kernel: Any,
+    ws: Any,
+    *mask: Any,
+    reset_after: bool = True,
+    go_backwards: bool = False,
+    return_sequences: bool = True,
+    zero_output_for_mask: bool = False,
+    wanted: tuple[bool, ...] = (True,) * 5,
+) -> tuple[Any, ...]:
+    """Gradients for ``(x, h0, kernel, recurrent_kernel, bias)``, only those flagged in ``wanted``."""
+    b, t_len, f = x.shape
+    u = h0.shape[-1]
+    dt = x.dtype
+    k = f + 1 + u
+    parts = _carve(ws, _gru_layout(t_len, k, b, u, reset_after))
+    s, gs = parts[0], parts[1]
+    rhs: Any = parts[2] if not reset_after else None
+    n = gs.shape[1]
+    w = _gru_weights(
+        kernel, recurrent_kernel, np.zeros((2, 3 * u) if reset_after else 3 * u, dt), reset_after
+    )
+    rows = np.ascontiguousarray(w if wanted[0] else w[f + 1 :])
+    uh = recurrent_kernel[:, 2 * u :]
+    ds = np.empty((t_len, rows.shape[0], b), dt)
+    dcat = np.zeros((n, k), dt) if any(wanted[2:]) else None
+    duh = np.zeros((u, u), dt) if wanted[3] and not reset_after else None
+    dkk = np.empty((n, k), dt)
+    duu = np.empty((u, u), dt)
+    d = np.empty((n, b), dt)
+    tmp = np.empty((u, b), dt)
+    direct = np.empty((u, b), dt)
+    drh = np.empty((u, b), dt)
+    bw = _Backward(gy, gh, mask, _flags(go_backwards, return_sequences, zero_output_for_mask), dt)
+    for t in range(t_len - 1, -1, -1):
+        dhn = bw.step(t, t_len - 1)
+        g = gs[t]
+        z, r, hh = g[:u], g[u : 2 * u], g[2 * u : 3 * u]
+        h_prev = s[t, f + 1 :]
+        dz, dr, dah = d[:u], d[u : 2 * u], d[2 * u : 3 * u]
+        # dz = dh (h_prev - hh) z (1 - z)
+        np.subtract(h_prev, hh, out=dz)
+        dz *= dhn
+        dz *= _sigmoid_deriv(z, tmp)
+        # da_h = dh (1 - z) (1 - hh^2), the gradient of hh's pre-activation
+        np.multiply(dhn, z, out=direct)  # also the direct path h_prev -> h
+        np.subtract(dhn, direct, out=dah)
+        dah *= _tanh_deriv(hh, tmp)
+        if reset_after:
+            # hh's pre-activation has r * rec_h: dr = da_h rec_h, d rec_h = da_h r
+            np.multiply(dah, g[3 * u :], out=dr)
+            np.multiply(dah, r, out=d[3 * u :])
+        else:
+            # hh's pre-activation has (r h_prev) U_h: d(r h_prev) = U_h @ da_h
+            np.matmul(uh, dah, out=drh)
+            np.multiply(drh, h_prev, out=dr)
+            drh *= r
+            direct += drh
+            if duh is not None:
+                np.matmul(dah, rhs[t].T, out=duu)
+                duh += duu
+        dr *= _sigmoid_deriv(r, tmp)
+        np.matmul(rows, d, out=ds[t])
+        if dcat is not None:
+            np.matmul(d, s[t].T, out=dkk)
+            dcat += dkk
+        dh_prev = ds[t, -u:]
+        dh_prev += direct
+        bw.set_dh(dh_prev)
+    dx = _input_grad(ds, f, go_backwards) if wanted[0] else None
+    dw = du = db = None
+    if dcat is not None:
+        dw, db_cat, du_cat = _split_cat(dcat.T, f)
+        dw = np.ascontiguousarray(dw[:, : 3 * u])
+        du = np.empty((u, 3 * u), dt)
+        du[:, : 2 * u] = du_cat[:, : 2 * u]
+        if reset_after:
+            du[:, 2 * u :] = du_cat[:, 3 * u :]
+            db = np.empty((2, 3 * u), dt)
+            db[0] = db_cat[: 3 * u]
+            db[1, : 2 * u] = db_cat[: 2 * u]
+            db[1, 2 * u :] = db_cat[3 * u :]
+        else:
+            du[:, 2 * u :] = duh.T if duh is not None else 0
+            db = db_cat.copy()
+    return _pick(wanted, (dx, np.ascontiguousarray(bw.dh.T), dw, du, db))

@@ -1,0 +1,265 @@
+"""Primitives of the neural-network kernels (conv, pool, resize, normalization, losses) and their rules.
+
+Each primitive is declared with ``primitive(...)`` and its vector-Jacobian product attached
+with ``gradients.register``.  The backward kernels are primitives too; those of convolution,
+average pooling and resizing are linear, so their own rules are the forward kernels again and
+higher-order gradients work.  The fused backward kernels of max pooling and normalization have
+no rule of their own: differentiating them twice raises ``NotImplementedError``.
+
+Convolution keeps its im2col matrix from the forward pass (only while a tape records) so the
+filter gradient does not build it again; the matrix is found by the identity of the input
+array, and dropped when the filter gradient takes it, when that array dies, or when more than
+``_MAX_SAVED`` inputs hold one (a taped forward pass whose backward never ran).
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import Any
+
+from tensorflux.backend import ops as B
+from tensorflux.framework import primitives as P
+from tensorflux.framework.gradients import register
+from tensorflux.framework.primitives import primitive
+from tensorflux.framework.tensor import Tensor
+
+_g = P.unary
+
+
+def _bind(prim: P.Primitive, args: Any, **params: Any) -> Any:
+    return P.bind(prim, args, params)
+
+
+# -- the saved im2col matrices ------------------------------------------------------------------
+_SAVED: dict[int, tuple[Any, dict[Any, Any]]] = {}
+_MAX_SAVED = 32  # inputs with saved matrices; a forward pass whose backward never runs is evicted
+
+
+def _forget(key: int, saved: dict[int, Any] = _SAVED) -> Any:
+    # binds the dict itself: at interpreter exit the module global may already be None
+    return lambda _ref: saved.pop(key, None)
+
+
+def _save_cols(x: Any, geom: Any, cols: Any) -> None:
+    key = id(x)
+    entry = _SAVED.get(key)
+    if entry is None or entry[0]() is not x:
+        try:
+            ref = weakref.ref(x, _forget(key))
+        except TypeError:  # arrays of some backends cannot be weakly referenced: just recompute
+            return
+        while len(_SAVED) >= _MAX_SAVED:
+            del _SAVED[next(iter(_SAVED))]
+        entry = (ref, {})
+        _SAVED[key] = entry
+    entry[1][geom] = cols
+
+
+def _take_cols(x: Any, geom: Any) -> Any:
+    """The saved matrix for ``x`` and ``geom``, removed: one backward pass uses it once."""
+    key = id(x)
+    entry = _SAVED.get(key)
+    if entry is None or entry[0]() is not x:
+        return None
+    cols = entry[1].pop(geom, None)
+    if not entry[1]:
+        del _SAVED[key]
+    return cols
+
+
+# -- convolution --------------------------------------------------------------------------------
+def _conv_impl(x: Any, w: Any, strides: Any, dilations: Any, pads: Any, groups: int) -> Any:
+    if not P.ACTIVE_TAPES:
+        return B.conv(x, w, strides, dilations, pads, groups)
+    y, cols = B.conv(x, w, strides, dilations, pads, groups, keep_cols=True)
+    _save_cols(x, (w.shape[:-2], strides, dilations, pads, groups), cols)
+    return y
+
+
+def _conv_filter_impl(
+    x: Any, dy: Any, w_shape: Any, strides: Any, dilations: Any, pads: Any, groups: int
+) -> Any:
+    cols = _take_cols(x, (tuple(w_shape[:-2]), strides, dilations, pads, groups))
+    return B.conv_backprop_filter(x, dy, w_shape, strides, dilations, pads, groups, cols=cols)
+
+
+def _conv_input_impl(
+    dy: Any, w: Any, x_shape: Any, strides: Any, dilations: Any, pads: Any, groups: int
+) -> Any:
+    return B.conv_backprop_input(dy, w, x_shape, strides, dilations, pads, groups)
+
+
+conv = primitive("conv", _conv_impl)
+conv_backprop_input = primitive("conv_backprop_input", _conv_input_impl)
+conv_backprop_filter = primitive("conv_backprop_filter", _conv_filter_impl)
+
+
+def _conv_vjp(g: Tensor, x: Tensor, w: Tensor, out: Tensor, needs: Any, **p: Any) -> Any:
+    dx = _bind(conv_backprop_input, (g, w), x_shape=x._value.shape, **p) if needs[0] else None
+    dw = _bind(conv_backprop_filter, (x, g), w_shape=w._value.shape, **p) if needs[1] else None
+    return dx, dw
+
+
+def _conv_input_vjp(g: Tensor, dy: Tensor, w: Tensor, out: Tensor, needs: Any, x_shape: Any, **p: Any) -> Any:
+    # dx = conv^T(dy, w) is linear in each argument: its adjoints are the forward conv and the filter gradient
+    gdy = _bind(conv, (g, w), **p) if needs[0] else None
+    gw = _bind(conv_backprop_filter, (g, dy), w_shape=w._value.shape, **p) if needs[1] else None
+    return gdy, gw
+
+
+def _conv_filter_vjp(
+    g: Tensor, x: Tensor, dy: Tensor, out: Tensor, needs: Any, w_shape: Any, **p: Any
+) -> Any:
+    gx = _bind(conv_backprop_input, (dy, g), x_shape=x._value.shape, **p) if needs[0] else None
+    gdy = _bind(conv, (x, g), **p) if needs[1] else None
+    return gx, gdy
+
+
+register(conv, _conv_vjp)
+register(conv_backprop_input, _conv_input_vjp)
+register(conv_backprop_filter, _conv_filter_vjp)
+
+
+# -- bias ---------------------------------------------------------------------------------------
+bias_add = primitive("bias_add", lambda x, b, axis: B.bias_add(x, b, axis))
+bias_add_grad = primitive("bias_add_grad", lambda g, axis: B.bias_add_grad(g, axis))
+
+
+def _bias_add_vjp(g: Tensor, x: Tensor, b: Tensor, out: Tensor, needs: Any, axis: int) -> Any:
+    return g, (_g(bias_add_grad, g, axis=axis) if needs[1] else None)
+
+
+def _bias_add_grad_vjp(g: Tensor, dy: Tensor, out: Tensor, needs: Any, axis: int) -> Any:
+    shape = [1] * dy._value.ndim
+    shape[axis] = -1
+    return (_g(P.broadcast_to, _g(P.reshape, g, shape=tuple(shape)), shape=dy._value.shape),)
+
+
+register(bias_add, _bias_add_vjp)
+register(bias_add_grad, _bias_add_grad_vjp)
+
+
+# -- pooling ------------------------------------------------------------------------------------
+max_pool = primitive("max_pool", lambda x, ksize, strides, pads: B.max_pool(x, ksize, strides, pads))
+max_pool_grad = primitive(
+    "max_pool_grad", lambda x, y, g, ksize, strides, pads: B.max_pool_grad(x, y, g, ksize, strides, pads)
+)
+avg_pool = primitive("avg_pool", lambda x, ksize, strides, pads: B.avg_pool(x, ksize, strides, pads))
+avg_pool_grad = primitive(
+    "avg_pool_grad",
+    lambda g, x_shape, ksize, strides, pads: B.avg_pool_grad(g, x_shape, ksize, strides, pads),
+)
+
+
+def _no_second_order(name: str) -> Any:
+    def rule(*args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError(
+            f"The gradient of {name} (a fused backward kernel) is not implemented: second-order "
+            f"gradients through this op are not supported."
+        )
+
+    return rule
+
+
+register(max_pool, lambda g, x, out, needs, **p: (_bind(max_pool_grad, (x, out, g), **p),))
+register(max_pool_grad, _no_second_order("max_pool_grad"))
+register(avg_pool, lambda g, x, out, needs, **p: (_bind(avg_pool_grad, (g,), x_shape=x._value.shape, **p),))
+register(avg_pool_grad, lambda g, dy, out, needs, x_shape, **p: (_bind(avg_pool, (g,), **p),))
+
+
+# -- resizing -----------------------------------------------------------------------------------
+resize = primitive("resize", lambda x, size, method: B.resize(x, size, method))
+resize_grad = primitive("resize_grad", lambda g, in_size, method: B.resize_grad(g, in_size, method))
+register(
+    resize,
+    lambda g, x, out, needs, size, method: (_g(resize_grad, g, in_size=x._value.shape[1:3], method=method),),
+)
+register(
+    resize_grad,
+    lambda g, dy, out, needs, in_size, method: (_g(resize, g, size=dy._value.shape[1:3], method=method),),
+)
+
+
+# -- normalization ------------------------------------------------------------------------------
+fused_batch_norm = primitive(
+    "fused_batch_norm",
+    lambda x, scale, offset, epsilon, axis: B.fused_batch_norm(x, scale, offset, epsilon, axis),
+    multiple_results=True,
+)
+fused_batch_norm_grad = primitive(
+    "fused_batch_norm_grad",
+    lambda dy, x, scale, mean, var, dmean, dvar, epsilon, axis: B.fused_batch_norm_grad(
+        dy, x, scale, mean, var, dmean, dvar, epsilon, axis
+    ),
+    multiple_results=True,
+)
+
+
+def _fused_batch_norm_vjp(
+    g: Any, x: Tensor, scale: Tensor, offset: Tensor, out: Any, needs: Any, **p: Any
+) -> Any:
+    dy, dmean, dvar = g
+    _, mean, var = out
+    return _bind(fused_batch_norm_grad, (dy, x, scale, mean, var, dmean, dvar), **p)
+
+
+register(fused_batch_norm, _fused_batch_norm_vjp)
+register(fused_batch_norm_grad, _no_second_order("fused_batch_norm_grad"))
+
+layer_norm = primitive(
+    "layer_norm", lambda x, gamma, beta, axes, epsilon: B.layer_norm(x, gamma, beta, axes, epsilon)
+)
+layer_norm_grad = primitive(
+    "layer_norm_grad",
+    lambda dy, x, gamma, axes, epsilon: B.layer_norm_grad(dy, x, gamma, axes, epsilon),
+    multiple_results=True,
+)
+register(layer_norm, lambda g, x, gamma, beta, out, needs, **p: _bind(layer_norm_grad, (g, x, gamma), **p))
+register(layer_norm_grad, _no_second_order("layer_norm_grad"))
+
+
+# -- losses from logits -------------------------------------------------------------------------
+softmax_cross_entropy = primitive(
+    "softmax_cross_entropy", lambda labels, logits: B.softmax_cross_entropy(labels, logits)
+)
+sparse_softmax_cross_entropy = primitive(
+    "sparse_softmax_cross_entropy", lambda labels, logits: B.sparse_softmax_cross_entropy(labels, logits)
+)
+sigmoid_cross_entropy = primitive(
+    "sigmoid_cross_entropy", lambda labels, logits: B.sigmoid_cross_entropy(labels, logits)
+)
+
+
+def _expand(g: Tensor) -> Tensor:
+    return _g(P.reshape, g, shape=g._value.shape + (1,))
+
+
+def _softmax_xent_vjp(g: Tensor, labels: Tensor, logits: Tensor, out: Tensor, needs: Any) -> Any:
+    # d/dlogits = softmax * sum(labels) - labels (just softmax - labels for a distribution)
+    ge = _expand(g)
+    dlogits = dlabels = None
+    if needs[1]:
+        total = _g(P.reduce_sum, labels, axis=-1, keepdims=True)
+        dlogits = ge * (_g(P.softmax, logits, axis=-1) * total - labels)
+    if needs[0]:
+        dlabels = -ge * _g(P.log_softmax, logits, axis=-1)
+    return dlabels, dlogits
+
+
+def _sparse_xent_vjp(g: Tensor, labels: Tensor, logits: Tensor, out: Tensor, needs: Any) -> Any:
+    depth = logits._value.shape[-1]
+    hot = _bind(
+        P.one_hot, (labels,), depth=depth, on_value=1, off_value=0, axis=-1, dtype=logits._value.dtype
+    )
+    return None, _expand(g) * (_g(P.softmax, logits, axis=-1) - hot)
+
+
+def _sigmoid_xent_vjp(g: Tensor, labels: Tensor, logits: Tensor, out: Tensor, needs: Any) -> Any:
+    dlabels = -g * logits if needs[0] else None
+    dlogits = g * (_g(P.sigmoid, logits) - labels) if needs[1] else None
+    return dlabels, dlogits
+
+
+register(softmax_cross_entropy, _softmax_xent_vjp)
+register(sparse_softmax_cross_entropy, _sparse_xent_vjp)
+register(sigmoid_cross_entropy, _sigmoid_xent_vjp)
