@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import enum
 from collections.abc import Callable, Iterator
+from threading import get_ident
 from typing import Any
 
 from tensorflux.framework import nest
@@ -25,9 +26,14 @@ class UnconnectedGradients(enum.Enum):
 
 
 def record(vjp: Any, inputs: Any, outputs: Any, params: dict[str, Any], multi: bool) -> None:
-    """Offer one executed primitive to every active tape (called by ``primitives.bind``)."""
+    """Offer one executed primitive to every active tape (called by ``primitives.bind``).
+
+    A tape records only the thread that entered it, as in TensorFlow: ops run by a
+    Dataset's prefetch thread never land on the training loop's tape.
+    """
+    thread = get_ident()
     for tape in P.ACTIVE_TAPES:
-        if not tape._recording:
+        if not tape._recording or tape._thread != thread:
             continue
         watched = tape._watched
         hit = False
@@ -156,8 +162,10 @@ class GradientTape:
         self._entries: list[Any] = []
         self._recording = False
         self._used = False
+        self._thread = get_ident()
 
     def __enter__(self) -> GradientTape:
+        self._thread = get_ident()
         self._recording = True
         P.ACTIVE_TAPES.append(self)
         return self
