@@ -209,7 +209,13 @@ class Model(Trainer, Layer):
     def export(
         self, filepath: Any, format: str = "tf_saved_model", verbose: Any = None, **kwargs: Any
     ) -> None:
-        """Export for serving; not available yet (raises NotImplementedError naming the alternative)."""
+        """Export for serving: ``format="onnx"`` writes an ONNX file (``tensorflux.onnx.export``; kwargs
+        ``input_signature`` and ``opset``); other formats raise NotImplementedError naming the alternative."""
+        if format == "onnx":
+            from tensorflux.onnx import export as export_onnx
+
+            export_onnx(self, filepath, **kwargs)
+            return
         from tensorflux.keras.saving.saving_api import export
 
         export(self, filepath, format=format, verbose=verbose, **kwargs)
