@@ -139,7 +139,12 @@ from tensorflux.ops.math_ops import (  # noqa: F401
 __version__ = "0.1.0"
 
 # Heavier subpackages load on first use, so `import tensorflux` stays fast.
-_LAZY = {"keras": "tensorflux.keras", "data": "tensorflux.data", "testing": "tensorflux.testing", "onnx": "tensorflux.onnx"}
+_LAZY = {
+    "keras": "tensorflux.keras",
+    "data": "tensorflux.data",
+    "testing": "tensorflux.testing",
+    "onnx": "tensorflux.onnx",
+}
 
 
 def __getattr__(name: str) -> _Any:
