@@ -62,6 +62,16 @@ class IndexedSlices(Tensor):
             )
         return self._dense
 
+    def concat(self, other: IndexedSlices) -> IndexedSlices:
+        """The sum of two sparse gradients of the same tensor, still sparse (rows side by side)."""
+        if other._dense_shape != self._dense_shape:
+            raise ValueError(
+                f"IndexedSlices.concat: dense shapes differ, {self._dense_shape} and {other._dense_shape}."
+            )
+        values = Tensor(B.concat([self.values._value, other.values._value], 0))
+        indices = Tensor(B.concat([self.indices._value, other.indices._value], 0))
+        return IndexedSlices(values, indices, self._dense_shape)
+
     @property
     def dense_shape(self) -> Tensor:
         return Tensor(B.asarray(self._dense_shape, B.native_dtype("int64")))

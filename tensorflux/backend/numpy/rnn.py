@@ -35,11 +35,11 @@ __all__ = ["simple_rnn", "simple_rnn_grad", "lstm", "lstm_grad", "gru", "gru_gra
 
 
 # -- shared helpers ----------------------------------------------------------------------------
-def _stack(x: Any, h0: Any, go_backwards: bool) -> Any:
+def _stack(x: Any, h0: Any, go_backwards: bool, out: Any = None) -> Any:
     """``S[t] = [x_t; 1; h_{t-1}]`` for t = 0..T as ``(T + 1, F + 1 + u, B)``; S[0] holds h0."""
     b, t_len, f = x.shape
     u = h0.shape[-1]
-    s = np.empty((t_len + 1, f + 1 + u, b), x.dtype)
+    s = np.empty((t_len + 1, f + 1 + u, b), x.dtype) if out is None else out
     xs = x.transpose(1, 2, 0)
     s[:t_len, :f] = xs[::-1] if go_backwards else xs
     s[t_len, :f] = 0
@@ -99,8 +99,8 @@ def _input_grad(ds: Any, f: int, go_backwards: bool) -> Any:
 
 
 def _split_cat(dcat: Any, f: int) -> tuple[Any, Any, Any]:
-    """``d[kernel; bias; recurrent]`` (``(F + 1 + u, n)``) back to its three parts."""
-    return dcat[:f], dcat[f], dcat[f + 1 :]
+    """``d[kernel; bias; recurrent]`` (``(F + 1 + u, n)``) back to its three parts, contiguous."""
+    return np.ascontiguousarray(dcat[:f]), dcat[f].copy(), np.ascontiguousarray(dcat[f + 1 :])
 
 
 def _carve(buf: Any, shapes: list[tuple[int, ...]]) -> list[Any]:
@@ -122,7 +122,7 @@ def _sigmoid_of_negated(a: Any) -> None:
     """In place: ``a`` holds ``-z``; leave ``sigmoid(z)``."""
     np.exp(a, out=a)
     np.add(a, 1, out=a)
-    np.reciprocal(a, out=a)
+    np.divide(1, a, out=a)  # reciprocal has no AVX2 loop in NumPy; divide does
 
 
 def _sigmoid_deriv(s: Any, out: Any) -> Any:
@@ -276,16 +276,19 @@ def simple_rnn_grad(
             d *= _sigmoid_deriv(hn, tmp)
         elif activation == "relu":
             d *= hn > 0
-        np.matmul(rows, d, out=ds[t])
         if dcat is not None:
             np.matmul(d, s[t].T, out=dkk)
             dcat += dkk
+        if t == 0 and not (wanted[0] or wanted[1]):
+            break  # nothing needs the gradient of the first step's inputs
+        np.matmul(rows, d, out=ds[t])
         bw.set_dh(ds[t, -u:])
     dx = _input_grad(ds, f, go_backwards) if wanted[0] else None
     dw = db = du = None
     if dcat is not None:
         dw, db, du = _split_cat(dcat.T, f)
-    return _pick(wanted, (dx, np.ascontiguousarray(bw.dh.T), dw, du, db))
+    dh0 = np.ascontiguousarray(bw.dh.T) if wanted[1] else None
+    return _pick(wanted, (dx, dh0, dw, du, db))
 
 
 # -- LSTM --------------------------------------------------------------------------------------
@@ -328,7 +331,7 @@ def lstm(
     m, _, _ = _masks(mask, go_backwards, dt)
     if save:
         ws, (s, gs, cs, tcs) = _workspace(dt, _lstm_layout(t_len, k, b, u))
-        s[...] = _stack(x, h0, go_backwards)
+        _stack(x, h0, go_backwards, out=s)
     else:
         ws = np.empty(0, dt)
         s = _stack(x, h0, go_backwards)
@@ -427,16 +430,19 @@ def lstm_grad(
         np.subtract(g[: 3 * u], deriv[: 3 * u], out=deriv[: 3 * u])
         np.subtract(1, deriv[3 * u :], out=deriv[3 * u :])
         d *= deriv
-        np.matmul(rows, d, out=ds[t])
         if dcat is not None:
             np.matmul(d, s[t].T, out=dkk)
             dcat += dkk
+        if t == 0 and not (wanted[0] or wanted[1]):
+            break  # nothing needs the gradient of the first step's inputs
+        np.matmul(rows, d, out=ds[t])
         bw.set_dh(ds[t, -u:])
     dx = _input_grad(ds, f, go_backwards) if wanted[0] else None
     dw = db = du = None
     if dcat is not None:
         dw, db, du = _split_cat(dcat[perm].T, f)
-    return _pick(wanted, (dx, np.ascontiguousarray(bw.dh.T), np.ascontiguousarray(dc.T), dw, du, db))
+    dh0 = np.ascontiguousarray(bw.dh.T) if wanted[1] else None
+    return _pick(wanted, (dx, dh0, np.ascontiguousarray(dc.T), dw, du, db))
 
 
 # -- GRU ---------------------------------------------------------------------------------------
@@ -501,7 +507,7 @@ def gru(
     layout = _gru_layout(t_len, k, b, u, reset_after)
     if save:
         ws, parts = _workspace(dt, layout)
-        parts[0][...] = _stack(x, h0, go_backwards)
+        _stack(x, h0, go_backwards, out=parts[0])
     else:
         ws = np.empty(0, dt)
         parts = [_stack(x, h0, go_backwards)] + [np.empty((1,) + shape[1:], dt) for shape in layout[1:]]
@@ -604,10 +610,12 @@ def gru_grad(
                 np.matmul(dah, rhs[t].T, out=duu)
                 duh += duu
         dr *= _sigmoid_deriv(r, tmp)
-        np.matmul(rows, d, out=ds[t])
         if dcat is not None:
             np.matmul(d, s[t].T, out=dkk)
             dcat += dkk
+        if t == 0 and not (wanted[0] or wanted[1]):
+            break  # nothing needs the gradient of the first step's inputs
+        np.matmul(rows, d, out=ds[t])
         dh_prev = ds[t, -u:]
         dh_prev += direct
         bw.set_dh(dh_prev)
@@ -627,4 +635,5 @@ def gru_grad(
         else:
             du[:, 2 * u :] = duh.T if duh is not None else 0
             db = db_cat.copy()
-    return _pick(wanted, (dx, np.ascontiguousarray(bw.dh.T), dw, du, db))
+    dh0 = np.ascontiguousarray(bw.dh.T) if wanted[1] else None
+    return _pick(wanted, (dx, dh0, dw, du, db))
