@@ -144,6 +144,17 @@ _LAZY = {
     "data": "tensorflux.data",
     "testing": "tensorflux.testing",
     "onnx": "tensorflux.onnx",
+    "image": "tensorflux.image",
+}
+
+
+# Names re-exported on first use (graph tracing and TensorSpec are not needed to import tensorflux).
+_LAZY_NAMES = {
+    "TensorSpec": "tensorflux.data.spec",
+    "function": "tensorflux.framework.function",
+    "cond": "tensorflux.ops.control_flow_ops",
+    "while_loop": "tensorflux.ops.control_flow_ops",
+    "case": "tensorflux.ops.control_flow_ops",
 }
 
 
@@ -152,4 +163,8 @@ def __getattr__(name: str) -> _Any:
         mod = _importlib.import_module(_LAZY[name])
         globals()[name] = mod
         return mod
+    if name in _LAZY_NAMES:
+        value = getattr(_importlib.import_module(_LAZY_NAMES[name]), name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'tensorflux' has no attribute {name!r}")
