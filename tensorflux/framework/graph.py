@@ -105,6 +105,8 @@ class Graph:
         self.avals: dict[int, tuple[tuple[int, ...], Any]] = {}
         # value -> the value whose fresh buffer it lives in (EXTERNAL / USER for memory not ours)
         self.owner: dict[int, int | None] = {}
+        # views of graph-owned buffers that are contiguous and writable (a reshape's result)
+        self.dense_views: set[int] = set()
         self._ids = itertools.count()
         self._compiled: Callable[..., Any] | None = None
 
@@ -129,6 +131,7 @@ class Graph:
         g.outputs = list(self.outputs)
         g.avals = dict(self.avals)
         g.owner = dict(self.owner)
+        g.dense_views = set(self.dense_views)
         g._ids = itertools.count(max(self.avals, default=-1) + 1)
         return g
 
@@ -204,14 +207,17 @@ class Graph:
         lhs = ", ".join(self._value_text(v) for v in n.outputs)
         args = ", ".join(f"%{v}" for v in n.inputs)
         params = {k: v for k, v in n.params.items() if not isinstance(v, Graph)}
+        if hasattr(n.prim, "shown"):  # params that name graph values (a symbolic index)
+            params = n.prim.shown(params, n.inputs)
         if n.name == "read_variable":
             text = f"read_variable {_variable_text(n.params['variable'])}"
         elif n.name == "assign_variable":
             text = f"assign_variable {_variable_text(n.params['variable'])} <- %{n.inputs[0]}"
+        elif hasattr(n.prim, "label"):  # a fused group shows its expression
+            text = f"fused {n.prim.label}"
         else:
-            label = getattr(n.prim, "label", n.name)
-            extra = ", ".join(f"{k}={_param_text(v)}" for k, v in params.items() if k != "variable")
-            text = f"{label}({args}{'; ' + extra if extra else ''})"
+            extra = ", ".join(f"{k}={_param_text(v)}" for k, v in params.items())
+            text = f"{n.name}({args}{'; ' + extra if extra else ''})"
         if n.donate is not None:
             text += f"  # writes into %{n.inputs[n.donate]}"
         lines = [f"{pad}{lhs + ' = ' if lhs else ''}{text}"]

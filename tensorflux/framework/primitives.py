@@ -229,6 +229,8 @@ def _normalize_index(index: Any) -> tuple[Any, bool]:
 
 
 def getitem(x: Tensor, index: Any) -> Tensor:
+    if TRACERS:  # a symbolic integer index stays an array the graph reads when it runs
+        index = TRACERS[-1].dynamic_index(index)
     idx, basic = _normalize_index(index)
     return bind(_getitem, (x,), {"index": idx, "basic": basic})
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from tensorflux.backend import ops as B
 from tensorflux.framework import dtypes as _dt
+from tensorflux.framework import primitives as P
 from tensorflux.framework.tensor import Tensor
 from tensorflux.ops._util import static, t
 
@@ -60,6 +61,18 @@ def _fresh_seed() -> int:
     return int(B.uniform(_global_rng(), (), 0, 2**31 - 1, B.native_dtype("int64")))
 
 
+def _draw_impl(*arrays: Any, sampler: Any, seed: Any, args: tuple[Any, ...]) -> Any:
+    return sampler(_rng(seed), *arrays, *args)
+
+
+# One draw from an op's generator; a primitive, so a traced function draws again on every call.
+random_draw = P.primitive("random_draw", _draw_impl)
+
+
+def _draw(sampler: Any, seed: Any, *args: Any, inputs: tuple[Any, ...] = ()) -> Tensor:
+    return P.bind(random_draw, inputs, {"sampler": sampler, "seed": seed, "args": args})  # type: ignore[no-any-return]
+
+
 def _shape(shape: Any) -> tuple[int, ...]:
     s = static(shape)
     return (s,) if isinstance(s, int) else tuple(int(d) for d in s)
@@ -77,7 +90,7 @@ def normal(
     seed: Any = None,
     name: Any = None,
 ) -> Tensor:  # noqa: E501
-    return Tensor(B.normal(_rng(seed), _shape(shape), static(mean), static(stddev), _fdt(dtype)))
+    return _draw(B.normal, seed, _shape(shape), static(mean), static(stddev), _fdt(dtype))
 
 
 def uniform(
@@ -93,7 +106,7 @@ def uniform(
         if d.is_integer:
             raise ValueError("uniform: maxval must be given for integer dtypes.")
         maxval = 1.0
-    return Tensor(B.uniform(_rng(seed), _shape(shape), static(minval), static(maxval), d._native))
+    return _draw(B.uniform, seed, _shape(shape), static(minval), static(maxval), d._native)
 
 
 def truncated_normal(
@@ -104,32 +117,34 @@ def truncated_normal(
     seed: Any = None,
     name: Any = None,
 ) -> Tensor:  # noqa: E501
-    return Tensor(B.truncated_normal(_rng(seed), _shape(shape), static(mean), static(stddev), _fdt(dtype)))
+    return _draw(B.truncated_normal, seed, _shape(shape), static(mean), static(stddev), _fdt(dtype))
 
 
 def shuffle(value: Any, seed: Any = None, name: Any = None) -> Tensor:
     """Shuffle along the first axis."""
-    x = t(value)
-    perm = B.permutation(_rng(seed), x._value.shape[0])
-    return Tensor(x._value[perm])
+    return _draw(_shuffle_rows, seed, inputs=(t(value),))
+
+
+def _shuffle_rows(rng: Any, x: Any) -> Any:
+    return x[B.permutation(rng, x.shape[0])]
 
 
 def categorical(
     logits: Any, num_samples: int, dtype: Any = "int64", seed: Any = None, name: Any = None
 ) -> Tensor:
-    return Tensor(B.categorical(_rng(seed), t(logits)._value, int(num_samples), _fdt(dtype)))
+    return _draw(B.categorical, seed, int(num_samples), _fdt(dtype), inputs=(t(logits),))
 
 
 def gamma(
     shape: Any, alpha: Any, beta: Any = None, dtype: Any = "float32", seed: Any = None, name: Any = None
 ) -> Tensor:  # noqa: E501
-    return Tensor(
-        B.gamma(_rng(seed), _shape(shape), static(alpha), 1.0 if beta is None else static(beta), _fdt(dtype))
+    return _draw(
+        B.gamma, seed, _shape(shape), static(alpha), 1.0 if beta is None else static(beta), _fdt(dtype)
     )
 
 
 def poisson(shape: Any, lam: Any, dtype: Any = "float32", seed: Any = None, name: Any = None) -> Tensor:
-    return Tensor(B.poisson(_rng(seed), _shape(shape), static(lam), _fdt(dtype)))
+    return _draw(B.poisson, seed, _shape(shape), static(lam), _fdt(dtype))
 
 
 def _bernoulli_keep(shape: tuple[int, ...], keep_prob: float, seed: Any) -> Any:

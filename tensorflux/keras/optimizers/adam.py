@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from tensorflux.framework import primitives as P
 from tensorflux.framework.tensor import Tensor
-from tensorflux.keras.optimizers.base_optimizer import Optimizer, f32, lr_value
+from tensorflux.keras.optimizers.base_optimizer import Optimizer, f32, lr_value, sqrt, step_count
 
 
 def _powers(opt: Any, *betas: float) -> list[float]:
     """``beta ** (iterations + 1)`` for each beta, in float32 (as Keras computes them)."""
-    step = int(opt.iterations) + 1
+    step = step_count(opt)
     return [f32(f32(b) ** step) for b in betas]
 
 
@@ -79,7 +78,7 @@ class Adam(Optimizer):
         b1_power, b2_power = _powers(self, self.beta_1, self.beta_2)
         i = self._get_variable_index(variable)
         m, v = self._momentums[i], self._velocities[i]
-        alpha = f32(f32(lr_value(learning_rate) * f32(math.sqrt(f32(1.0 - b2_power)))) / f32(1.0 - b1_power))
+        alpha = f32(f32(lr_value(learning_rate) * f32(sqrt(f32(1.0 - b2_power)))) / f32(1.0 - b1_power))
         self.assign_add(m, (gradient - m) * (1.0 - self.beta_1))
         self.assign_add(v, (gradient * gradient - v) * (1.0 - self.beta_2))
         if self.amsgrad:

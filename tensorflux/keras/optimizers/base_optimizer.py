@@ -8,6 +8,7 @@ exponential moving average of the weights (``use_ema``) and the step counter liv
 
 from __future__ import annotations
 
+import math
 import re
 import struct
 import warnings
@@ -33,14 +34,40 @@ def f32(x: float) -> float:
 
     Step scalars (bias corrections, momentum schedules) are computed in Python once per step
     instead of as tensor ops per variable; rounding every intermediate to float32 keeps Keras'
-    float32 arithmetic (double rounding through float64 is exact for +, -, *, / and sqrt).
+    float32 arithmetic (double rounding through float64 is exact for +, -, *, / and sqrt).  While a
+    graph is traced the step scalars are float32 tensors already and pass through.
     """
+    if isinstance(x, Tensor):
+        return x  # type: ignore[return-value]
     return struct.unpack("f", struct.pack("f", x))[0]  # type: ignore[no-any-return]
 
 
-def lr_value(learning_rate: Any) -> float:
-    """The learning rate as a Python float (a variable, a schedule's tensor, or a number)."""
+def lr_value(learning_rate: Any) -> Any:
+    """The learning rate as a Python float (a variable, a schedule's tensor, or a number).
+
+    While a graph is traced (``tf.function``, ``fit``) a variable or tensor learning rate stays a
+    tensor, so the graph reads its value at every step instead of freezing the traced one.
+    """
+    if P.TRACERS and isinstance(learning_rate, Tensor):
+        return learning_rate
     return float(learning_rate)
+
+
+def scalar_value(v: Any) -> Any:
+    """A scalar variable's value: a Python float eagerly, the variable itself while tracing."""
+    return v if P.TRACERS else float(v)
+
+
+def step_count(opt: Any) -> Any:
+    """``iterations + 1``: a Python int eagerly, a float32 scalar tensor while tracing."""
+    if P.TRACERS:
+        return P.unary(P.cast, opt.iterations, dtype=B.native_dtype("float32")) + 1.0
+    return int(opt.iterations) + 1
+
+
+def sqrt(x: Any) -> Any:
+    """``math.sqrt`` for Python floats, the sqrt op for traced scalar tensors."""
+    return P.unary(P.sqrt, x) if isinstance(x, Tensor) else math.sqrt(x)
 
 
 class Optimizer:

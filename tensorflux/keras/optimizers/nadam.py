@@ -7,7 +7,7 @@ from typing import Any
 from tensorflux.framework import primitives as P
 from tensorflux.framework.config import floatx
 from tensorflux.framework.tensor import Tensor
-from tensorflux.keras.optimizers.base_optimizer import Optimizer, f32, lr_value
+from tensorflux.keras.optimizers.base_optimizer import Optimizer, f32, lr_value, scalar_value, step_count
 
 
 class Nadam(Optimizer):
@@ -68,19 +68,19 @@ class Nadam(Optimizer):
         self._u_product = self._new_variable(B.asarray(1.0, dtype), "u_product")
 
     def _backend_update_step(self, grads: list[Any], variables: list[Any], learning_rate: Any) -> None:
-        t = int(self.iterations) + 1
-        u = float(self._u_product)
+        t = step_count(self)
+        u = scalar_value(self._u_product)
         factor = f32(1.0 - f32(0.5 * f32(f32(0.96) ** t)))
         self._u_product.assign(f32(f32(u * f32(self.beta_1)) * factor))
         super()._backend_update_step(grads, variables, learning_rate)
 
     def update_step(self, gradient: Tensor, variable: Any, learning_rate: Any) -> None:
         lr = lr_value(learning_rate)
-        t = int(self.iterations) + 1
+        t = step_count(self)
         decay, beta_1, beta_2 = f32(0.96), f32(self.beta_1), f32(self.beta_2)
         u_t = f32(beta_1 * f32(1.0 - f32(0.5 * f32(decay**t))))
         u_t_1 = f32(beta_1 * f32(1.0 - f32(0.5 * f32(decay ** (t + 1)))))
-        u_product_t = float(self._u_product)
+        u_product_t = scalar_value(self._u_product)
         u_product_t_1 = f32(u_product_t * u_t_1)
         beta_2_power = f32(beta_2**t)
         i = self._get_variable_index(variable)

@@ -5,6 +5,9 @@ The loop is Keras 3's: ``fit`` cuts the data into batches, calls ``train_step(da
 ``compute_metrics``) and reports to the callbacks.  Subclasses override ``train_step``,
 ``test_step`` or ``predict_step`` to customise a step, as in Keras.
 
+Each step runs as a traced graph (``tensorflux.function``) unless ``run_eagerly=True``, as in
+Keras; ``traced_steps`` holds how (and the silent eager fallback for steps that cannot be traced).
+
 What the trainer needs from the model: ``self(x, training=...)``, ``trainable_variables``,
 ``losses`` (regularisation losses of the last call, optional) and, for some callbacks,
 ``get_weights``/``set_weights``/``save_weights``.
@@ -89,6 +92,9 @@ class Trainer:
     _jit_compile: Any = None
     _compile_config: Any = None
     _eval_epoch_iterator: Any = None
+    # True once a step ran as a graph; False when a step could not be traced and runs eagerly
+    _traced: Any = None
+    _trace_error: Any = None
 
     # -- compile --------------------------------------------------------------------------------
     def compile(
@@ -114,7 +120,9 @@ class Trainer:
                 categorical or sparse categorical accuracy from the shapes. A list or dict per
                 output for several outputs.
             weighted_metrics: Metrics weighted by ``sample_weight`` / ``class_weight``.
-            run_eagerly, jit_compile: Accepted for compatibility; steps run eagerly.
+            run_eagerly: If True, steps run eagerly (Python, op by op); by default they are
+                traced once per batch shape into optimised graphs and replayed.
+            jit_compile: Accepted for compatibility (traced graphs are always optimised).
             steps_per_execution: Accepted for compatibility; callbacks see every batch.
             auto_scale_loss: Accepted for compatibility (no mixed-precision loss scaling).
         """
@@ -135,6 +143,7 @@ class Trainer:
         )
         self._run_eagerly = bool(run_eagerly)
         self._jit_compile = False if run_eagerly or jit_compile == "auto" else bool(jit_compile)
+        self.__dict__.pop("_step_functions", None)  # new optimizer, loss or metrics: trace again
         self.stop_training = False
         self.compiled = True
         self._loss_tracker = Mean(name="loss")
@@ -354,13 +363,27 @@ class Trainer:
         return self(x, training=False)
 
     def make_train_function(self, force: bool = False) -> Any:
-        return self.train_step
+        """The function ``fit`` calls per batch: the traced ``train_step`` (eager with ``run_eagerly``)."""
+        return self._step_function("train", force)
 
     def make_test_function(self, force: bool = False) -> Any:
-        return self.test_step
+        return self._step_function("test", force)
 
     def make_predict_function(self, force: bool = False) -> Any:
-        return self.predict_step
+        return self._step_function("predict", force)
+
+    def _step_function(self, kind: str, force: bool = False) -> Any:
+        from tensorflux.framework.config import _state as config_state
+
+        if self._run_eagerly or config_state.get("run_functions_eagerly"):
+            return getattr(self, f"{kind}_step")
+        steps = self.__dict__.setdefault("_step_functions", {})
+        step = None if force else steps.get(kind)
+        if step is None:
+            from tensorflux.keras.trainers.traced_steps import TracedStep
+
+            step = steps[kind] = TracedStep(self, kind)
+        return step
 
     def _assert_compile_called(self, method_name: str) -> None:
         if not self.compiled:
@@ -438,7 +461,7 @@ class Trainer:
             )
         self.stop_training = False
         self._eval_epoch_iterator = None
-        train_step = self.train_step
+        train_step = self.make_train_function()
         begin_hooks = callbacks.has_batch_hooks("on_train_batch_begin")
         end_hooks = callbacks.has_batch_hooks("on_train_batch_end")
         callbacks.on_train_begin()
@@ -525,7 +548,7 @@ class Trainer:
                 steps=iterator.num_batches,
                 model=self,
             )
-        test_step = self.test_step
+        test_step = self.make_test_function()
         begin_hooks = callbacks.has_batch_hooks("on_test_batch_begin")
         end_hooks = callbacks.has_batch_hooks("on_test_batch_end")
         self.stop_evaluating = False
@@ -580,7 +603,7 @@ class Trainer:
                 steps=iterator.num_batches,
                 model=self,
             )
-        predict_step = self.predict_step
+        predict_step = self.make_predict_function()
         begin_hooks = callbacks.has_batch_hooks("on_predict_batch_begin")
         end_hooks = callbacks.has_batch_hooks("on_predict_batch_end")
         self.stop_predicting = False
@@ -613,7 +636,7 @@ class Trainer:
 
             bar = Progbar(target=1, verbose=1 if verbose == "auto" else verbose)
         t = x if isinstance(x, Tensor) else convert_to_tensor(U.to_host_array(x))
-        out = _to_numpy(self.predict_step((t,)))
+        out = _to_numpy(self.make_predict_function()((t,)))
         if bar is not None:
             bar.update(1, finalize=True)
         return out
@@ -641,7 +664,7 @@ class Trainer:
     ) -> Any:
         """One gradient update on one batch; returns the running loss and metrics (they are not reset)."""
         self._assert_compile_called("train_on_batch")
-        logs = self.train_step(self._batch_data(x, y, sample_weight, class_weight))
+        logs = self.make_train_function()(self._batch_data(x, y, sample_weight, class_weight))
         from tensorflux.keras.callbacks.callback_list import pythonify_logs
 
         logs = pythonify_logs(logs)
@@ -652,7 +675,7 @@ class Trainer:
     ) -> Any:
         """Loss and metrics on one batch, in inference mode (metrics are not reset)."""
         self._assert_compile_called("test_on_batch")
-        logs = self.test_step(self._batch_data(x, y, sample_weight))
+        logs = self.make_test_function()(self._batch_data(x, y, sample_weight))
         from tensorflux.keras.callbacks.callback_list import pythonify_logs
 
         logs = pythonify_logs(logs)
@@ -660,4 +683,4 @@ class Trainer:
 
     def predict_on_batch(self, x: Any) -> Any:
         """The model's outputs for one batch, as NumPy arrays."""
-        return _to_numpy(self.predict_step(self._batch_data(x)))
+        return _to_numpy(self.make_predict_function()(self._batch_data(x)))

@@ -1,0 +1,472 @@
+"""``tf.cond``, ``tf.while_loop`` and ``tf.case``.
+
+Run eagerly they are Python control flow: the predicate is read and one branch (or the loop) runs.
+Inside a ``tf.function``, when the predicate depends on the function's inputs, they become one
+graph node holding sub-graphs traced from the branches (or from the loop's condition and body), so
+the choice is made every time the graph runs instead of once when it is traced.  Both branches are
+traced; only the one the traced values select keeps its effects (variable assignments, random
+draws), exactly as an eager run would.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from typing import Any
+
+from tensorflux.backend import ops as B
+from tensorflux.framework import nest
+from tensorflux.framework import primitives as P
+from tensorflux.framework.gradients import register
+from tensorflux.framework.graph import USER, Graph, Node, replay_bind
+from tensorflux.framework.tape import GradientTape
+from tensorflux.framework.tape import record as _tape_record
+from tensorflux.framework.tensor import Tensor, convert_to_tensor
+from tensorflux.framework.tracing import Tracer, current, random_state, restore_random_state
+
+
+def _run_graph(graph: Graph, arrays: list[Any]) -> tuple[Any, ...]:
+    return tuple(graph.run(*arrays))
+
+
+def _cond_impl(
+    pred: Any, *args: Any, true_graph: Graph, false_graph: Graph, true_index: Any, false_index: Any
+) -> Any:
+    g, index = (true_graph, true_index) if bool(pred) else (false_graph, false_index)
+    return _run_graph(g, [args[i] for i in index])
+
+
+def _while_impl(
+    *args: Any,
+    cond_graph: Graph,
+    body_graph: Graph,
+    n_vars: int,
+    cond_index: Any,
+    body_index: Any,
+    maximum_iterations: Any,
+) -> Any:
+    vals = list(args[:n_vars])
+    cond_caps = [args[n_vars + i] for i in cond_index]
+    body_caps = [args[n_vars + i] for i in body_index]
+    run_cond = cond_graph.compile()
+    run_body = body_graph.compile()
+    i = 0
+    while (maximum_iterations is None or i < maximum_iterations) and bool(run_cond(*vals, *cond_caps)[0]):
+        vals = run_body(*vals, *body_caps)
+        i += 1
+    return tuple(vals)
+
+
+cond_p = P.primitive("cond", _cond_impl, multiple_results=True)
+while_p = P.primitive("while_loop", _while_impl, multiple_results=True)
+
+
+# -- helpers -------------------------------------------------------------------------------------
+@contextlib.contextmanager
+def _tapes_paused() -> Any:
+    """Stop active tapes from recording a branch's operations one by one (the node is recorded)."""
+    saved = [(t, t._recording) for t in P.ACTIVE_TAPES]
+    for t, _ in saved:
+        t._recording = False
+    try:
+        yield [t for t, r in saved if r]
+    finally:
+        for t, r in saved:
+            t._recording = r
+
+
+def _as_tensors(structure: Any, what: str) -> list[Tensor]:
+    out = []
+    for x in nest.flatten(structure):
+        if x is None:
+            raise ValueError(f"{what} returned None; it must return tensors (or Python numbers).")
+        out.append(x if isinstance(x, Tensor) else convert_to_tensor(x))
+    return out
+
+
+def _trace_sub(
+    parent: Tracer,
+    name: str,
+    fn: Callable[[], Any],
+    keep_effects: bool,
+    inputs: list[Tensor] | None = None,
+    capture_variables: bool = True,
+) -> tuple[Graph, Tracer, Any, list[Tensor]]:
+    """Trace ``fn`` into a sub-graph of ``parent``'s graph; undo its effects unless ``keep_effects``.
+
+    ``inputs`` become the sub-graph's first placeholders (loop variables); ``fn`` receives them.
+    """
+    g = Graph(name)
+    sub = Tracer(g, parent, capture_variables=capture_variables)
+    args = []
+    for t in inputs or []:
+        w = P._wrap(t._value)
+        sub.placeholder(w)
+        args.append(w)
+    saved = None if keep_effects else random_state()
+    P.TRACERS.append(sub)
+    try:
+        with contextlib.nullcontext() if keep_effects else B.ignore_fp_errors():
+            out = fn(*args)
+        tensors = _as_tensors(out, name)
+        g.outputs = [sub.output(t) for t in tensors]
+    finally:
+        P.TRACERS.remove(sub)
+        if not keep_effects:
+            sub.rollback()
+            restore_random_state(saved)
+    return g, sub, out, tensors
+
+
+def _merge_captures(
+    parent: Tracer, subs: list[Tracer]
+) -> tuple[list[int], list[Tensor], list[tuple[int, ...]]]:
+    """The enclosing values the sub-graphs capture (union, in order) and each one's positions in it."""
+    values: list[int] = []
+    tensors: list[Tensor] = []
+    index = []
+    for sub in subs:
+        idx = []
+        for pv, t in zip(sub.captures, sub.capture_tensors):
+            if pv not in values:
+                values.append(pv)
+                tensors.append(t)
+            idx.append(values.index(pv))
+        index.append(tuple(idx))
+    return values, tensors, index
+
+
+def _add_node(
+    parent: Tracer,
+    prim: Any,
+    ins: list[int],
+    params: dict[str, Any],
+    results: list[Tensor],
+    subs: list[Tracer],
+) -> list[Tensor]:
+    """Append a control-flow node to ``parent``'s graph; its outputs are fresh tensors of ``results``."""
+    g = parent.graph
+    outs = []
+    wrapped = []
+    for t in results:
+        w = P._wrap(t._value)
+        a = w._value
+        v = g.new_value(a.shape, a.dtype)
+        parent._register(w, a, v)
+        g.owner[v] = USER  # may be an input passed through: never written, copied before a variable keeps it
+        parent.dynamic.add(v)
+        outs.append(v)
+        wrapped.append(w)
+    g.nodes.append(Node(prim, ins, outs, params))
+    for sub in subs:  # variables the sub-graphs assigned are read again after the node
+        for var in sub.assigned.values():
+            parent.var_current.pop(id(var), None)
+            parent.new_variable(var)
+            parent.keep.append(var)
+    return wrapped
+
+
+def _check_pred(pred: Any, op: str) -> Any:
+    if isinstance(pred, Tensor):
+        if pred._value.dtype.kind != "b":
+            raise TypeError(f"{op}: pred must be a boolean tensor; received dtype {pred.dtype.name}.")
+        if pred._value.size != 1:
+            raise ValueError(f"{op}: pred must be a scalar; received shape {tuple(pred._value.shape)}.")
+    return pred
+
+
+# -- cond ------------------------------------------------------------------------------------------
+def cond(
+    pred: Any,
+    true_fn: Callable[[], Any] | None = None,
+    false_fn: Callable[[], Any] | None = None,
+    name: Any = None,
+) -> Any:
+    """``true_fn()`` if ``pred`` else ``false_fn()``; traced, a graph node that chooses when it runs.
+
+    Both functions take no arguments and must return the same structure of tensors with the same
+    shapes and dtypes.
+
+    >>> import tensorflux as tf
+    >>> f = tf.function(lambda x: tf.cond(x > 0, lambda: x * 2.0, lambda: -x))
+    >>> float(f(tf.constant(3.0))), float(f(tf.constant(-4.0)))
+    (6.0, 4.0)
+    """
+    if not callable(true_fn) or not callable(false_fn):
+        raise TypeError("cond: true_fn and false_fn must be callables of no arguments.")
+    _check_pred(pred, "cond")
+    tracer = current()
+    if tracer is None or not tracer.is_dynamic(pred):
+        taken = bool(pred._value) if isinstance(pred, Tensor) else bool(pred)
+        return true_fn() if taken else false_fn()
+    return _traced_cond(tracer, pred, true_fn, false_fn)
+
+
+def _traced_cond(
+    tracer: Tracer, pred: Tensor, true_fn: Callable[[], Any], false_fn: Callable[[], Any]
+) -> Any:
+    pv = tracer.lookup(pred)
+    taken = bool(pred._value)
+    traced: dict[bool, Any] = {}
+    with _tapes_paused() as tapes:
+        for which in (not taken, taken):  # the branch not taken first: its effects are undone
+            traced[which] = _trace_sub(
+                tracer,
+                "true_branch" if which else "false_branch",
+                true_fn if which else false_fn,
+                which == taken,
+            )
+    (gt, st, out_t, tens_t), (gf, sf, out_f, tens_f) = traced[True], traced[False]
+    if len(tens_t) != len(tens_f) or nest.flatten(_shape_struct(out_t)) != nest.flatten(_shape_struct(out_f)):
+        _mismatch(out_t, out_f, tens_t, tens_f)
+    _check_avals(tens_t, tens_f, "cond: true_fn and false_fn")
+    caps, cap_tensors, (it, if_) = _merge_captures(tracer, [st, sf])
+    params = {"true_graph": gt, "false_graph": gf, "true_index": it, "false_index": if_}
+    results = tens_t if taken else tens_f
+    outs = _add_node(tracer, cond_p, [pv] + caps, params, results, [st, sf])
+    if tapes:
+        _tape_record(cond_p.vjp, (pred, *cap_tensors), tuple(outs), params, True)
+    return nest.pack_sequence_as(out_t if taken else out_f, outs)
+
+
+def _shape_struct(out: Any) -> Any:
+    return nest.map_structure(lambda x: 0, out) if nest.is_nested(out) else 0
+
+
+def _mismatch(out_t: Any, out_f: Any, tens_t: list[Tensor], tens_f: list[Tensor]) -> None:
+    raise ValueError(
+        "cond: true_fn and false_fn must return the same structure of tensors; true_fn returned "
+        f"{len(tens_t)} tensors ({_describe(out_t)}) and false_fn {len(tens_f)} ({_describe(out_f)})."
+    )
+
+
+def _describe(out: Any) -> str:
+    return ", ".join(f"{t.dtype.name}{list(t.shape)}" for t in _as_tensors(out, "branch"))
+
+
+def _check_avals(a: list[Tensor], b: list[Tensor], what: str) -> None:
+    for i, (x, y) in enumerate(zip(a, b)):
+        if x._value.shape != y._value.shape or x._value.dtype != y._value.dtype:
+            raise ValueError(
+                f"{what}: output {i} is {x.dtype.name}{list(x.shape)} in one case and "
+                f"{y.dtype.name}{list(y.shape)} in the other; traced graphs need the same shape and dtype "
+                "(pad, cast or reshape so they agree)."
+            )
+
+
+def _cond_vjp(
+    g: Any,
+    pred: Any,
+    *args: Any,
+    out: Any,
+    needs: Any,
+    true_graph: Graph,
+    false_graph: Graph,
+    true_index: Any,
+    false_index: Any,
+) -> Any:
+    wanted = [i for i, a in enumerate(args) if needs[i + 1] and a._value.dtype.kind in "fc"]
+    if not wanted:
+        return (None,) * (len(args) + 1)
+    grads_out = g if isinstance(g, tuple) else (g,)
+
+    def branch_grad(graph: Graph, index: Any) -> Callable[[], Any]:
+        def fn() -> Any:
+            xs = [args[i] for i in index]
+            with GradientTape() as tape:
+                for x in xs:
+                    if x._value.dtype.kind in "fc":
+                        tape.watch(x)
+                outs = replay_bind(graph, list(xs), effects=False)
+            pairs = [(o, go) for o, go in zip(outs, grads_out) if o._value.dtype.kind in "fc"]
+            local = (
+                tape.gradient(
+                    [o for o, _ in pairs],
+                    xs,
+                    output_gradients=[go for _, go in pairs],
+                    unconnected_gradients="zero",
+                )
+                if pairs
+                else [None] * len(xs)
+            )
+            by_arg = {i: gi for i, gi in zip(index, local)}
+            return [
+                by_arg[i]
+                if by_arg.get(i) is not None
+                else P._wrap(B.zeros(args[i]._value.shape, args[i]._value.dtype))
+                for i in wanted
+            ]
+
+        return fn
+
+    res = cond(pred, branch_grad(true_graph, true_index), branch_grad(false_graph, false_index))
+    grads: list[Any] = [None] * len(args)
+    for i, r in zip(wanted, res):
+        grads[i] = r
+    return (None, *grads)
+
+
+register(cond_p, _cond_vjp)
+
+
+# -- while_loop ------------------------------------------------------------------------------------
+def while_loop(
+    cond: Callable[..., Any],
+    body: Callable[..., Any],
+    loop_vars: Any,
+    shape_invariants: Any = None,
+    parallel_iterations: int = 10,
+    back_prop: bool = True,
+    swap_memory: bool = False,
+    maximum_iterations: Any = None,
+    name: Any = None,
+) -> Any:
+    """Repeat ``loop_vars = body(*loop_vars)`` while ``cond(*loop_vars)``; returns the final ``loop_vars``.
+
+    Inside ``tf.function`` this is one graph node: the condition and body are traced once (the loop
+    variables must keep their shapes and dtypes) and the loop runs when the graph runs.
+
+    >>> import tensorflux as tf
+    >>> f = tf.function(lambda n: tf.while_loop(lambda i, s: i < n, lambda i, s: (i + 1, s + i), (0, 0)))
+    >>> [int(v) for v in f(tf.constant(5))]
+    [5, 10]
+    """
+    if not callable(cond) or not callable(body):
+        raise TypeError("while_loop: cond and body must be callables.")
+    single = not nest.is_nested(loop_vars)
+    structure = [loop_vars] if single else loop_vars
+    max_iter = None if maximum_iterations is None else int(maximum_iterations)
+    tracer = current()
+    if tracer is None:
+        vars_ = structure
+        i = 0
+        while (max_iter is None or i < max_iter) and _truth(cond(*vars_)):
+            vars_ = _body_result(body(*vars_), structure, single)
+            i += 1
+        return vars_[0] if single else vars_
+    return _traced_while(tracer, cond, body, structure, single, max_iter)
+
+
+def _truth(p: Any) -> bool:
+    if isinstance(p, Tensor):
+        _check_pred(p, "while_loop")
+        return bool(p._value)
+    return bool(p)
+
+
+def _body_result(out: Any, structure: Any, single: bool) -> Any:
+    if single and not (isinstance(out, (list, tuple)) and len(out) == 1):
+        out = [out]
+    if len(nest.flatten(out)) != len(nest.flatten(structure)):
+        raise ValueError(
+            f"while_loop: body must return as many loop variables as it receives "
+            f"({len(nest.flatten(structure))}); it returned {len(nest.flatten(out))}."
+        )
+    return nest.pack_sequence_as(structure, nest.flatten(out))
+
+
+def _traced_while(tracer: Tracer, cond: Any, body: Any, structure: Any, single: bool, max_iter: Any) -> Any:
+    init = _as_tensors(structure, "while_loop loop_vars")
+    ins = [tracer.lookup(t) for t in init]
+
+    def call_cond(*xs: Any) -> Any:
+        p = cond(*nest.pack_sequence_as(structure, list(xs)))
+        if isinstance(p, Tensor):
+            _check_pred(p, "while_loop")
+        return p
+
+    def call_body(*xs: Any) -> Any:
+        return _body_result(body(*nest.pack_sequence_as(structure, list(xs))), structure, single)
+
+    with _tapes_paused() as tapes:
+        gc, sc, _, _ = _trace_sub(tracer, "while_cond", call_cond, False, init, capture_variables=False)
+        gb, sb, _, body_out = _trace_sub(
+            tracer, "while_body", call_body, False, init, capture_variables=False
+        )
+    _check_avals(init, body_out, "while_loop body (loop variables must keep their shape and dtype)")
+    caps, cap_tensors, (ic, ib) = _merge_captures(tracer, [sc, sb])
+    # run the loop for real on the traced values: the trace is also this call's execution
+    cap_arrays = [t._value for t in cap_tensors]
+    final = _while_impl(
+        *[t._value for t in init],
+        *cap_arrays,
+        cond_graph=gc,
+        body_graph=gb,
+        n_vars=len(init),
+        cond_index=ic,
+        body_index=ib,
+        maximum_iterations=max_iter,
+    )
+    params = {
+        "cond_graph": gc,
+        "body_graph": gb,
+        "n_vars": len(init),
+        "cond_index": ic,
+        "body_index": ib,
+        "maximum_iterations": max_iter,
+    }
+    outs = _add_node(tracer, while_p, ins + caps, params, [P._wrap(a) for a in final], [sc, sb])
+    if tapes:
+        _tape_record(while_p.vjp, (*init, *cap_tensors), tuple(outs), params, True)
+    result = nest.pack_sequence_as(structure, outs)
+    return result[0] if single else result
+
+
+def _while_vjp(g: Any, *args: Any, out: Any, needs: Any, **params: Any) -> Any:
+    raise NotImplementedError(
+        "Gradients through a tf.while_loop traced inside a tf.function are not supported yet. Compute the "
+        "gradient outside the traced function, or use a Python loop with a fixed number of steps (it is "
+        "unrolled into the graph)."
+    )
+
+
+register(while_p, _while_vjp)
+
+
+# -- case ------------------------------------------------------------------------------------------
+def case(
+    pred_fn_pairs: Any,
+    default: Callable[[], Any] | None = None,
+    exclusive: bool = False,
+    strict: bool = False,
+    name: Any = None,
+) -> Any:
+    """The function of the first true predicate in ``pred_fn_pairs`` (``default`` when none is true).
+
+    Without ``default`` the last pair's function is the default, as in TensorFlow.  Traced, this
+    is a chain of ``cond`` nodes.
+
+    >>> import tensorflux as tf
+    >>> x = tf.constant(5)
+    >>> pairs = [(x < 0, lambda: tf.constant(-1)), (x > 0, lambda: tf.constant(1))]
+    >>> int(tf.case(pairs, default=lambda: tf.constant(0)))
+    1
+    """
+    pairs = list(pred_fn_pairs.items()) if isinstance(pred_fn_pairs, dict) else list(pred_fn_pairs)
+    for _, f in pairs:
+        if not callable(f):
+            raise TypeError(f"case: every pair must be (predicate, callable); received {f!r}.")
+    if default is None:
+        if not pairs:
+            raise ValueError("case: pred_fn_pairs is empty and no default is given.")
+        pairs, default = pairs[:-1], pairs[-1][1]
+    tracer = current()
+    if tracer is None or not any(tracer.is_dynamic(p) for p, _ in pairs):
+        truths = [_truth(p) for p, _ in pairs]
+        if exclusive and sum(truths) > 1:
+            raise ValueError(f"case: exclusive=True but {sum(truths)} predicates are true.")
+        for t, (_, f) in zip(truths, pairs):
+            if t:
+                return f()
+        return default()
+    fn = default
+    for p, f in reversed(pairs):
+        fn = _chained(p, f, fn)
+    return fn()
+
+
+def _chained(pred: Any, fn: Callable[[], Any], rest: Callable[[], Any]) -> Callable[[], Any]:
+    return lambda: cond(pred, fn, rest)
+
+
+__all__ = ["case", "cond", "while_loop"]
