@@ -281,8 +281,10 @@ RULES: dict[P.Primitive, Any] = {
     P.cosh: lambda g, x, **_: (g * _g(P.sinh, x),),
     P.tanh: lambda g, x, out, **_: (g * (_c(1, out) - out * out),),
     P.sigmoid: lambda g, x, out, **_: (g * out * (_c(1, out) - out),),
-    # relu: select on the input's sign; a multiply by (x > 0) would give nan * 0 for inf inputs
-    P.relu: lambda g, x, out, **_: (_where(out > _zeros(out), g, _zeros(g)),),
+    # relu: the gradient passes where the output is positive (a mask multiply; inf gradients give nan)
+    P.relu: lambda g, x, out, **_: (P.binary(P.relu_grad, g, out),),
+    # the mask is piecewise constant: only the incoming gradient is differentiable
+    P.relu_grad: lambda gg, g, y, **_: (P.binary(P.relu_grad, gg, y), None),
     P.softplus: lambda g, x, **_: (g * _g(P.sigmoid, x),),
     P.erf: lambda g, x, **_: (g * _c(_SQRT_PI_2, x) * _g(P.exp, -(x * x)),),
     P.cast: lambda g, x, **_: (_g(P.cast, g, dtype=x._value.dtype) if x._value.dtype.kind in "fc" else None,),

@@ -118,6 +118,10 @@ CASES = {
     "tanh": _unary(tf.tanh, lo=-2.0, hi=2.0),
     "sigmoid": _unary(tf.sigmoid, lo=-4.0, hi=4.0),
     "relu": [(tf.nn.relu, [away_from_zero(3, 4)])],
+    # the relu backward, differentiated with respect to the incoming gradient (second order)
+    "relu_grad": [
+        (lambda g: P.binary(P.relu_grad, g, tf.constant(away_from_zero(3, 4, seed=7))), [rand(3, 4, seed=8)])
+    ],
     "softplus": _unary(tf.nn.softplus, lo=-4.0, hi=4.0),
     "erf": _unary(tf.math.erf, lo=-3.0, hi=3.0),
     "cast": [(_cast_to_own_dtype, [X23])],
