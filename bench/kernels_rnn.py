@@ -7,6 +7,9 @@ the kernel, the recurrent kernel and the bias (not the inputs: a first layer).
     python3 bench/kernels_rnn.py            # tensorflux only
     python3 bench/kernels_rnn.py --peers    # also PyTorch (nn.LSTM) and TensorFlow (keras LSTM, tf.function)
 
+``--threads N`` limits every framework to N threads (OpenBLAS, OpenMP/MKL, TensorFlow's
+intra-op pool), which gives steadier figures while other work shares the machine.
+
 The peers run in their own processes under /tmp/peers/bin/python (or ``TENSORFLUX_PEER_PYTHON``)
 unless both import here.  Rounds alternate between the frameworks, so that a change of load on
 the shared machine hits each alike, and each reports the median step time.  Ratios are
@@ -162,12 +165,20 @@ def _check_against_torch(python: str) -> float | None:
     return float(np.abs(ours - theirs).max() / np.abs(theirs).max())
 
 
+_THREAD_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "TF_NUM_INTRAOP_THREADS")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--peers", action="store_true", help="also time PyTorch and TensorFlow")
     ap.add_argument("--rounds", type=int, default=7)
     ap.add_argument("--steps", type=int, default=5, help="steps per framework per round")
+    ap.add_argument("--threads", type=int, default=None, help="limit every framework to this many threads")
     args = ap.parse_args()
+    if args.threads and os.environ.get("OPENBLAS_NUM_THREADS") != str(args.threads):
+        # thread pools are sized when the libraries load: start again with the limits in place
+        os.environ.update({v: str(args.threads) for v in _THREAD_VARS})
+        os.execv(sys.executable, [sys.executable, *sys.argv])
 
     step = tensorflux_step()
     for _ in range(3):
@@ -194,6 +205,7 @@ def main() -> None:
     result: dict[str, object] = {
         "workload": f"LSTM({UNITS}) fwd+bwd, {STEPS} steps x {FEATURES} features, batch {BATCH}, last output",
         "rounds": args.rounds,
+        "threads": args.threads or "default",
         "steps_per_round": args.steps,
         "median_ms": {k: round(v, 2) for k, v in med.items()},
         "samples_per_s": {k: round(BATCH / v * 1e3) for k, v in med.items()},

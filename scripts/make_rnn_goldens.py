@@ -180,6 +180,7 @@ def keras_case(name: str, kind: str, go_backwards: bool, return_sequences: bool,
         return_sequences=return_sequences,
         reset_after=layer_kw.get("reset_after", True),
         activation=layer_kw.get("activation", "tanh"),
+        zero_output_for_mask=layer_kw.get("zero_output_for_mask", False),
     )
     for k, n in enumerate(names):
         arrays[f"{n}0"] = states[k]
@@ -256,6 +257,9 @@ if __name__ == "__main__":
         go_backwards=True,
         return_sequences=True,
         activation="relu",
+    )
+    keras_case(
+        "lstm_zero_output_mask", "lstm", go_backwards=False, return_sequences=True, zero_output_for_mask=True
     )
     torch_attention()
     tf_embedding()

@@ -115,7 +115,7 @@ def test_forward_and_gradients_match_goldens(path, dtype, rtol, atol):
     kind = _kind(path)
     names = ["h", "c"] if kind == "lstm" else ["h"]
     kw = {"mask": d["mask"]} if "mask" in d else {}
-    for flag in ("go_backwards", "return_sequences"):
+    for flag in ("go_backwards", "return_sequences", "zero_output_for_mask"):
         if flag in d:
             kw[flag] = bool(d[flag])
     if kind == "gru":
