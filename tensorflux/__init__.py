@@ -155,6 +155,7 @@ _LAZY_NAMES = {
     "cond": "tensorflux.ops.control_flow_ops",
     "while_loop": "tensorflux.ops.control_flow_ops",
     "case": "tensorflux.ops.control_flow_ops",
+    "IndexedSlices": "tensorflux.framework.indexed_slices",
 }
 
 
