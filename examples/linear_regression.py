@@ -6,7 +6,7 @@ import tensorflux as tf
 from tensorflux import keras
 
 rng = np.random.default_rng(42)
-x = rng.uniform(0, 1, size=(100, 1)).astype("float32")
+x = rng.uniform(-1, 1, size=(100, 1)).astype("float32")
 y = (3 * x + 2 + rng.normal(0, 0.1, size=(100, 1))).astype("float32")
 
 model = keras.Sequential([keras.layers.Dense(1, input_shape=(1,))])
