@@ -1,0 +1,32 @@
+"""A tiny run of the benchmark, so bench/ cannot rot (no timing is asserted)."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+FMNIST = Path("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz")
+
+
+@pytest.mark.skipif(not FMNIST.exists(), reason="needs Debian's dataset-fashion-mnist")
+def test_bench_smoke_runs_every_workload(tmp_path):
+    out = tmp_path / "bench.json"
+    p = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--smoke", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=dict(os.environ),
+    )
+    assert p.returncode == 0, p.stderr
+    results = json.loads(out.read_text())["tensorflux"]
+    for work in ("cnn", "mlp", "lstm"):
+        assert results[work]["train_samples_per_s"] > 0, results[work]
+        assert 0.0 <= results[work]["test_acc_after"] <= 1.0
+    assert results["latency"]["call_1_ms"] > 0 and results["latency"]["predict_1_ms"] > 0
+    assert "cnn train samples/s" in p.stdout
