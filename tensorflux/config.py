@@ -1,5 +1,6 @@
-"""``tf.config`` basics: the default float type and the fuzz factor."""
+"""``tf.config`` basics: the default float type, the fuzz factor, threads."""
 
+from tensorflux.framework import parallelism as threading  # noqa: F401
 from tensorflux.framework.config import (  # noqa: F401
     epsilon,
     floatx,

@@ -113,6 +113,14 @@ class Variable(Tensor):
             TRACERS[-1].assign(self, old, "assign_sub", delta)
         return self if read_value else None
 
+    def _assign_fresh(self, value: Tensor) -> None:
+        """Take ``value``'s array as the new value without a copy (it must be a fresh array of this
+        variable's shape and dtype that nothing else holds: a fused optimizer kernel's result)."""
+        if TRACERS:
+            self.assign(value)
+        else:
+            self._value = value._value
+
     def __hash__(self) -> int:
         return object.__hash__(self)
 

@@ -14,3 +14,6 @@ from tensorflux.backend.numpy.norm import *  # noqa: F401,F403
 from tensorflux.backend.numpy.pool import *  # noqa: F401,F403
 from tensorflux.backend.numpy.random import *  # noqa: F401,F403
 from tensorflux.backend.numpy.rnn import *  # noqa: F401,F403
+from tensorflux.backend.numpy.optim import *  # noqa: F401,F403
+from tensorflux.backend.numpy.blas import *  # noqa: F401,F403
+from tensorflux.backend.numpy.threads import *  # noqa: F401,F403

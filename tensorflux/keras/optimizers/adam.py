@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tensorflux.framework import primitives as P
+from tensorflux.framework.optimizer_primitives import adam_update
 from tensorflux.framework.tensor import Tensor
 from tensorflux.keras.optimizers.base_optimizer import Optimizer, f32, lr_value, sqrt, step_count
 
@@ -13,6 +14,17 @@ def _powers(opt: Any, *betas: float) -> list[float]:
     """``beta ** (iterations + 1)`` for each beta, in float32 (as Keras computes them)."""
     step = step_count(opt)
     return [f32(f32(b) ** step) for b in betas]
+
+
+def _fusable(gradient: Any, variable: Any, *hyper: Any) -> bool:
+    """Whether the fused kernel applies: a dense float gradient like the variable, float betas."""
+    return (
+        isinstance(gradient, Tensor)
+        and gradient.dtype == variable.dtype
+        and variable.dtype.is_floating
+        and tuple(gradient.shape) == tuple(variable.shape)
+        and all(isinstance(h, float) for h in hyper)
+    )
 
 
 class Adam(Optimizer):
@@ -79,6 +91,13 @@ class Adam(Optimizer):
         i = self._get_variable_index(variable)
         m, v = self._momentums[i], self._velocities[i]
         alpha = f32(f32(lr_value(learning_rate) * f32(sqrt(f32(1.0 - b2_power)))) / f32(1.0 - b1_power))
+        if not self.amsgrad and _fusable(gradient, variable, self.beta_1, self.beta_2, self.epsilon):
+            params = {"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon}
+            new_w, new_m, new_v = P.bind(adam_update, (variable, m, v, gradient, alpha), params)
+            m._assign_fresh(new_m)
+            v._assign_fresh(new_v)
+            variable._assign_fresh(new_w)
+            return
         self.assign_add(m, (gradient - m) * (1.0 - self.beta_1))
         self.assign_add(v, (gradient * gradient - v) * (1.0 - self.beta_2))
         if self.amsgrad:

@@ -1,0 +1,90 @@
+"""Run one elementwise kernel over slices of large arrays on several cores.
+
+NumPy's ufuncs release the GIL but run on one core; BLAS already uses them all. Where a training
+step spends time in long elementwise passes (an optimizer update over every weight), splitting
+the flat arrays into one slice per core and running the same kernel on each slice in a thread
+uses the cores NumPy leaves idle. Each slice sees exactly the same operations in the same order,
+so the result is bitwise the same as one call over the whole array.
+
+The number of threads follows ``tf.config.threading.set_intra_op_parallelism_threads`` (0, the
+default, means one per core available to the process).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+from tensorflux.backend.numpy.blas import blas_set_num_threads
+
+__all__ = ["get_intra_op_threads", "set_intra_op_threads", "split_apply"]
+
+# Below this many elements per slice the hand-off to a thread (~10-30 us) costs more than it saves.
+MIN_PER_THREAD = 65536
+
+_lock = threading.Lock()
+_pool: ThreadPoolExecutor | None = None
+_pool_size = 0
+_requested = 0  # 0: one thread per available core
+
+
+def available_cores() -> int:
+    """Cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def num_threads() -> int:
+    """How many threads an elementwise kernel may use."""
+    return _requested or available_cores()
+
+
+def get_intra_op_threads() -> int:
+    """The requested number of threads per op (0: one per core)."""
+    return _requested
+
+
+def set_intra_op_threads(n: int) -> None:
+    """Run each op on ``n`` threads (0: one per core): elementwise kernels and the BLAS."""
+    global _requested
+    if isinstance(n, bool) or not isinstance(n, int) or n < 0:
+        raise ValueError(f"The number of threads must be an integer >= 0 (0 means one per core), got {n!r}.")
+    _requested = n
+    blas_set_num_threads(n or available_cores())
+
+
+def _executor(workers: int) -> ThreadPoolExecutor:
+    global _pool, _pool_size
+    with _lock:
+        if _pool is None or _pool_size < workers:
+            old = _pool
+            _pool = ThreadPoolExecutor(workers, thread_name_prefix="tensorflux-elementwise")
+            _pool_size = workers
+            if old is not None:
+                old.shutdown(wait=False)
+        return _pool
+
+
+def split_apply(kernel: Callable[..., Any], arrays: list[Any], *scalars: Any) -> None:
+    """``kernel(*slices, *scalars)`` over one slice of the flat ``arrays`` per thread.
+
+    ``arrays`` are 1-D and of one length; the kernel writes its results into some of them.
+    """
+    n = arrays[0].shape[0]
+    k = min(num_threads(), n // MIN_PER_THREAD)
+    if k <= 1:
+        kernel(*arrays, *scalars)
+        return
+    bounds = [n * i // k for i in range(k + 1)]
+    pool = _executor(k - 1)
+    futures: list[Future[Any]] = [
+        pool.submit(kernel, *(a[bounds[i] : bounds[i + 1]] for a in arrays), *scalars) for i in range(1, k)
+    ]
+    kernel(*(a[: bounds[1]] for a in arrays), *scalars)
+    for f in futures:
+        f.result()
