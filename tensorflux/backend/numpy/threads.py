@@ -20,7 +20,7 @@ from typing import Any
 
 from tensorflux.backend.numpy.blas import blas_set_num_threads
 
-__all__ = ["get_intra_op_threads", "set_intra_op_threads", "split_apply"]
+__all__ = ["get_intra_op_threads", "set_intra_op_threads", "split_apply", "split_rows"]
 
 # Below this many elements per slice the hand-off to a thread (~10-30 us) costs more than it saves.
 MIN_PER_THREAD = 65536
@@ -88,3 +88,31 @@ def split_apply(kernel: Callable[..., Any], arrays: list[Any], *scalars: Any) ->
     kernel(*(a[: bounds[1]] for a in arrays), *scalars)
     for f in futures:
         f.result()
+
+
+def split_rows(kernel: Callable[..., Any], out: Any, *operands: Any, **params: Any) -> Any:
+    """``kernel(*operands, out=out, **params)`` for an elementwise kernel, one block of rows per thread.
+
+    ``out`` is the C-contiguous result; an operand with ``out``'s rank and number of rows is cut
+    into the same blocks, any other (a broadcast bias, a scalar) is passed whole. Returns ``out``.
+    """
+    rows = out.shape[0] if out.ndim else 0
+    k = min(num_threads(), out.size // MIN_PER_THREAD, rows)
+    if k <= 1 or not out.flags.c_contiguous:
+        kernel(*operands, out=out, **params)
+        return out
+    bounds = [rows * i // k for i in range(k + 1)]
+    nd = out.ndim
+
+    def block(i: int) -> list[Any]:
+        lo, hi = bounds[i], bounds[i + 1]
+        return [a[lo:hi] if getattr(a, "ndim", 0) == nd and a.shape[0] == rows else a for a in operands]
+
+    pool = _executor(k - 1)
+    futures = [
+        pool.submit(kernel, *block(i), out=out[bounds[i] : bounds[i + 1]], **params) for i in range(1, k)
+    ]
+    kernel(*block(0), out=out[: bounds[1]], **params)
+    for f in futures:
+        f.result()
+    return out
