@@ -121,6 +121,8 @@ def main() -> None:
                     results[f][w] = r
                 elif w == "cnn" and "peak_rss_mb" in r:
                     results[f]["cnn_peak_rss_mb"] = r["peak_rss_mb"]
+                    if "data_prep_peak_rss_mb" in r:
+                        results[f]["cnn_data_prep_peak_rss_mb"] = r["data_prep_peak_rss_mb"]
             print(f"  {f:10s} {w:8s} {results[f].get(w)}", flush=True)
     if not a.smoke:
         results["tensorflux"]["import_s"] = import_time(sys.executable, "tensorflux")
@@ -165,6 +167,13 @@ def _table(results: dict, frameworks: list[str], peak: float) -> None:
     )  # noqa: E501
     rows.append(("import, s", [results[f].get("import_s") for f in frameworks], False))
     rows.append(("cnn process peak RSS, MB", [results[f].get("cnn_peak_rss_mb") for f in frameworks], False))
+    rows.append(
+        (
+            "  of which data prep peak, MB",
+            [results[f].get("cnn_data_prep_peak_rss_mb") for f in frameworks],
+            False,
+        )
+    )
     head = f"{'':32s}" + "".join(f"{f:>12s}" for f in frameworks)
     if len(frameworks) > 1:
         head += "".join(f"{'tfx/' + f:>12s}" for f in frameworks[1:])
