@@ -164,17 +164,50 @@ def convolution(
     return _conv(input, w, strides, padding, data_format, dilations, nd, f"conv{nd}d")
 
 
+# Resolved arguments of calls already checked, keyed by the shapes and the (hashable) arguments:
+# a layer calling the same convolution again skips the normalisation and the checks.
+_RESOLVED: dict[tuple[Any, ...], Any] = {}
+_MAX_RESOLVED = 512
+
+
+def _plain(v: Any) -> bool:
+    """Whether ``v`` can be part of a cache key (None, an int, a string, or a tuple of ints/strings)."""
+    tv = type(v)
+    if v is None or tv is int or tv is str:
+        return True
+    return tv is tuple and all(type(i) is int or type(i) is str for i in v)
+
+
+def _remember(key: Any, value: Any) -> Any:
+    if len(_RESOLVED) >= _MAX_RESOLVED:
+        _RESOLVED.clear()
+    _RESOLVED[key] = value
+    return value
+
+
 def _conv(
     x: Any, w: Tensor, strides: Any, padding: Any, data_format: Any, dilations: Any, nd: int, op: str
 ) -> Tensor:
     x = t(x)
+    key = None
+    if _plain(strides) and _plain(padding) and _plain(dilations) and _plain(data_format):
+        key = ("conv", x._value.shape, w._value.shape, strides, padding, data_format, dilations, nd, op)
+        hit = _RESOLVED.get(key)
+        if hit is not None:
+            first, params = hit
+            if first:
+                x = _to_last(x, nd)
+            y = P.bind(NP.conv, (x, w), dict(params))
+            return _to_first(y, nd) if first else y
     _check_rank(x, nd + 2, "the input", op)
     _check_rank(w, nd + 2, "the filter", op)
     first = _channels_first(data_format, nd, op)
     if first:
         x = _to_last(x, nd)
     params = _geometry(x._value.shape, w._value.shape, nd, strides, padding, dilations, op, first)
-    y = P.bind(NP.conv, (x, w), params)
+    if key is not None:
+        _remember(key, (first, params))
+    y = P.bind(NP.conv, (x, w), dict(params))
     return _to_first(y, nd) if first else y
 
 
@@ -422,18 +455,26 @@ def bias_add(value: Any, bias: Any, data_format: Any = None, name: Any = None) -
     """
     x = t(value)
     b = t(bias)
+    xv, bv = x._value, b._value
+    axis = -1 if data_format is None else _bias_axis(data_format)
+    if xv.ndim < 2 or bv.ndim != 1 or xv.shape[axis] != bv.shape[0] or bv.dtype != xv.dtype:
+        _bias_add_error(x, b, axis, data_format)
+    return P.bind(NP.bias_add, (x, b), {"axis": axis})
+
+
+def _bias_axis(data_format: Any) -> int:
+    return 1 if str(data_format).upper().startswith("NC") else -1
+
+
+def _bias_add_error(x: Tensor, b: Tensor, axis: int, data_format: Any) -> None:
     if x._value.ndim < 2:
         raise ValueError(f"bias_add: value must have rank >= 2; received shape {tuple(x._value.shape)}.")
     if b._value.ndim != 1:
         raise ValueError(f"bias_add: bias must be 1-D; received shape {tuple(b._value.shape)}.")
-    fmt = None if data_format is None else str(data_format).upper()
-    axis = 1 if fmt is not None and fmt.startswith("NC") else -1
     if x._value.shape[axis] != b._value.shape[0]:
         raise ValueError(
             f"bias_add: the bias has {b._value.shape[0]} entries but value has "
             f"{x._value.shape[axis]} channels "
             f"(value shape {tuple(x._value.shape)}, data_format={data_format!r})."
         )
-    if b._value.dtype != x._value.dtype:
-        raise TypeError(f"bias_add: value is {x.dtype.name} but bias is {b.dtype.name}; cast one of them.")
-    return P.bind(NP.bias_add, (x, b), {"axis": axis})
+    raise TypeError(f"bias_add: value is {x.dtype.name} but bias is {b.dtype.name}; cast one of them.")

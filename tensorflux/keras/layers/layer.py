@@ -13,15 +13,17 @@ import inspect
 from typing import Any
 
 from tensorflux.backend import ops as B
+from tensorflux.framework import dtypes as _dt
 from tensorflux.framework import nest
 from tensorflux.framework.tensor import Tensor, convert_to_tensor
 from tensorflux.framework.variables import Variable
 from tensorflux.keras.engine import call_context as cc
 from tensorflux.keras.engine import dtype_policy as _policy
 from tensorflux.keras.engine.keras_tensor import KerasTensor, any_symbolic
+from tensorflux.keras.engine.masking import _masks as _MASKS
 from tensorflux.keras.engine.masking import get_keras_mask, set_keras_mask
 from tensorflux.keras.engine.naming import auto_name
-from tensorflux.keras.layers.input_spec import assert_input_compatibility
+from tensorflux.keras.layers.input_spec import InputSpec, _quick_ok, assert_input_compatibility
 
 # Attributes the engine keeps on every layer; never scanned for sublayers.
 _UNTRACKED = frozenset(
@@ -50,6 +52,10 @@ _SIGNATURES: dict[type, tuple[Any, ...]] = {}
 _CTX = cc._state  # the current call context, read on every call
 # Set once any layer adds a loss; until then outer calls skip clearing losses.
 _LOSSES_SEEN: list[bool] = []
+# Counts changes of layer attributes (any layer); a cached inference plan checks its model again
+# when it moved (keras/models/inference_plan.py).
+_EPOCH = [0]
+_MISSING = object()
 _K3_ORDER = (
     "shape",
     "initializer",
@@ -209,6 +215,8 @@ class Layer:
     # -- attribute tracking ---------------------------------------------------------------------
     def __setattr__(self, name: str, value: Any) -> None:
         d = self.__dict__
+        if d.get(name, _MISSING) is not value:
+            _EPOCH[0] += 1  # a layer changed: inference plans check their model again
         if isinstance(value, Variable):
             # Variables assigned as attributes (not through add_weight) still belong to the layer.
             if "_trainable_variables" in d and not any(
@@ -229,6 +237,7 @@ class Layer:
         object.__setattr__(self, name, value)
 
     def __delattr__(self, name: str) -> None:
+        _EPOCH[0] += 1
         self.__dict__.get("_tracked_attrs", {}).pop(name, None)
         object.__delattr__(self, name)
 
@@ -388,6 +397,7 @@ class Layer:
     @trainable.setter
     def trainable(self, value: bool) -> None:
         value = bool(value)
+        _EPOCH[0] += 1
         for layer in self._flatten_layers():
             layer.__dict__["_trainable"] = value
             for v in layer._trainable_variables:
@@ -612,6 +622,15 @@ class Layer:
         return self._convert(x)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if len(args) == 1 and (not kwargs or _only_training(kwargs)):
+            x = args[0]
+            if type(x) is not Tensor and B.is_array(x) and x.ndim:
+                x = convert_to_tensor(B.asarray(x))  # as _convert would (it casts later)
+                args = (x,)
+            if type(x) is Tensor:
+                out = self._lean_call(x, kwargs.get("training"))
+                if out is not _NOT_LEAN:
+                    return out
         try:
             info = self._call_info
         except AttributeError:
@@ -688,6 +707,56 @@ class Layer:
                         self.add_loss(loss)
             if self.supports_masking or type(self).compute_mask is not Layer.compute_mask:
                 self._set_mask_metadata(first, outputs, previous_mask)
+            return outputs
+        finally:
+            if outer:
+                _CTX["ctx"] = None
+            else:
+                ctx.training = saved_training  # type: ignore[union-attr]
+
+    def _lean_call(self, x: Tensor, training: Any) -> Any:
+        """``__call__`` for the common eager case, or ``_NOT_LEAN`` when the general path is needed.
+
+        Applies to a built layer called on one concrete tensor that needs no cast, passes its
+        input spec, carries no mask the layer would read, and has no activity regularizer: then
+        ``__call__`` reduces to the ``training`` flag and the call context, and this does only
+        that (the layer's ``call`` binds the same primitives, so tapes and tracers see every op).
+        Anything else, including every error, goes through the general path.
+        """
+        d = self.__dict__
+        info = d.get("_call_info")
+        if info is None or not self.built or self.activity_regularizer is not None:
+            return _NOT_LEAN
+        xv = x._value
+        if self.autocast and xv.dtype.kind == "f":
+            policy = self._dtype_policy
+            ok = d.get("_lean_dtype")  # (policy, native dtype) last seen to need no cast
+            if ok is None or ok[0] is not policy or ok[1] != xv.dtype:
+                if _dt.from_native(xv.dtype).name != policy.compute_dtype:
+                    return _NOT_LEAN
+                d["_lean_dtype"] = (policy, xv.dtype)
+        spec = self.input_spec
+        if spec is not None and (type(spec) is not InputSpec or not _quick_ok(spec, xv.shape)):
+            return _NOT_LEAN
+        if _MASKS and (info[2] or self.supports_masking) and get_keras_mask(x) is not None:
+            return _NOT_LEAN
+        ctx = _CTX["ctx"]
+        outer = ctx is None
+        if outer:
+            ctx = _CTX["ctx"] = cc.CallContext(self)
+            if _LOSSES_SEEN:
+                self._clear_losses()
+        saved_training = ctx.training  # type: ignore[union-attr]
+        try:
+            if training is None:
+                training = saved_training if saved_training is not None else info[1]
+            ctx.training = training  # type: ignore[union-attr]
+            if info[0] and training is not None:
+                outputs = self.call(x, training=training)
+            else:
+                outputs = self.call(x)
+            if type(self).compute_mask is not Layer.compute_mask:
+                self._set_mask_metadata(x, outputs, None)
             return outputs
         finally:
             if outer:
@@ -824,6 +893,13 @@ class Layer:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+_NOT_LEAN = object()  # _lean_call's answer when the general path of __call__ must run
+
+
+def _only_training(kwargs: dict[str, Any]) -> bool:
+    return len(kwargs) == 1 and "training" in kwargs
 
 
 def _json_shape(s: Any) -> Any:

@@ -10,7 +10,7 @@ from typing import Any
 
 from tensorflux.framework import nest
 from tensorflux.keras.engine.keras_tensor import KerasTensor
-from tensorflux.keras.layers.layer import Layer
+from tensorflux.keras.layers.layer import _NOT_LEAN, Layer
 from tensorflux.keras.trainers.trainer import Trainer
 
 
@@ -23,6 +23,17 @@ def _functional_args(args: Any, kwargs: Any) -> bool:
 
 
 _FUNCTIONAL_SUBCLASSES: dict[type, type] = {}
+_PLANNED: list[Any] = []
+
+
+def _planned_types() -> list[Any]:
+    """``[model classes whose calls may replay an inference plan (exactly these), planned_call]``."""
+    from tensorflux.keras.models.functional import Functional
+    from tensorflux.keras.models.inference_plan import planned_call
+    from tensorflux.keras.models.sequential import Sequential
+
+    _PLANNED[:] = [(Sequential, Functional), planned_call]
+    return _PLANNED
 
 
 class Model(Trainer, Layer):
@@ -129,6 +140,14 @@ class Model(Trainer, Layer):
         except Exception:
             self.built = False
             raise
+
+    def _lean_call(self, x: Any, training: Any) -> Any:
+        planned = _PLANNED or _planned_types()
+        if type(self) in planned[0]:
+            out = planned[1](self, x, training)
+            if out is not _NOT_LEAN:
+                return out
+        return Layer._lean_call(self, x, training)
 
     def call(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(

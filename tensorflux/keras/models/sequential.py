@@ -126,23 +126,36 @@ class Sequential(Model):
 
     def call(self, inputs: Any, training: Any = None, mask: Any = None) -> Any:
         x = inputs
-        if self._graph is not None and isinstance(x, Tensor):
-            ref = self._graph[0]
-            if x.dtype != ref.dtype:
-                from tensorflux.ops.array_ops import cast
-
-                x = cast(x, ref.dtype)
-            if len(x.shape) != len(ref.shape) or any(
-                r is not None and r != d for r, d in zip(ref.shape, x.shape)
-            ):
-                from tensorflux.keras.models.functional import _adjust_rank
-
-                x = _adjust_rank(self.name, 0, x, ref.shape, ref.name)
+        graph = self._graph
+        if graph is not None and isinstance(x, Tensor):
+            ref = graph[0]
+            xv = x._value
+            # the dtype and shape last seen to match the Input need no check (one compare per call)
+            ok = self.__dict__.get("_input_ok")
+            if ok is None or ok[0] is not ref or ok[1] != xv.dtype or ok[2] != xv.shape:
+                x = self._match_input(x, ref)
         if mask is not None and isinstance(x, Tensor):
             set_keras_mask(x, mask)
         for layer in self._stack:
             if not isinstance(layer, InputLayer):
                 x = layer(x)
+        return x
+
+    def _match_input(self, x: Tensor, ref: KerasTensor) -> Tensor:
+        """``x`` cast to the Input's dtype and given its rank (or a ValueError naming both shapes)."""
+        given = x
+        if x.dtype != ref.dtype:
+            from tensorflux.ops.array_ops import cast
+
+            x = cast(x, ref.dtype)
+        if len(x.shape) != len(ref.shape) or any(
+            r is not None and r != d for r, d in zip(ref.shape, x.shape)
+        ):
+            from tensorflux.keras.models.functional import _adjust_rank
+
+            x = _adjust_rank(self.name, 0, x, ref.shape, ref.name)
+        if x is given:
+            self.__dict__["_input_ok"] = (ref, given._value.dtype, given._value.shape)
         return x
 
     def compute_mask(self, inputs: Any, previous_mask: Any = None) -> Any:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tensorflux.framework import primitives as P
 from tensorflux.framework.tensor import Tensor
 from tensorflux.keras import activations, constraints, initializers, regularizers
 from tensorflux.keras.layers.convolutional import _args
@@ -165,8 +166,11 @@ class BaseConv(Layer):
         outputs = self.convolution_op(inputs, self.kernel)
         if self.bias is not None:
             outputs = conv_ops.bias_add(outputs, self.bias, data_format=self._tf_format)
-        if self.activation is not activations.linear:
-            outputs = self.activation(outputs)
+        act = self.activation
+        if act is activations.relu:
+            outputs = P.unary(P.relu, outputs)  # what activations.relu binds, without its wrappers
+        elif act is not activations.linear:
+            outputs = act(outputs)
         return outputs
 
     def compute_output_shape(self, input_shape: Any) -> tuple[Any, ...]:

@@ -111,8 +111,11 @@ class Dense(Layer):
             )
         if self.bias is not None:
             x = P.binary(P.add, x, self.bias)
-        if self.activation is not activations.linear:
-            x = self.activation(x)
+        act = self.activation
+        if act is activations.relu:
+            x = P.unary(P.relu, x)  # what activations.relu binds, without its wrappers
+        elif act is not activations.linear:
+            x = act(x)
         return x
 
     def compute_output_shape(self, input_shape: Any) -> tuple[Any, ...]:
