@@ -32,11 +32,16 @@ _requested = 0  # 0: one thread per available core
 
 
 def available_cores() -> int:
-    """Cores this process may run on."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not Linux
-        return max(1, os.cpu_count() or 1)
+    """Cores this process may run on (asked once: kernels consult it on every call)."""
+    if not _cores:
+        try:
+            _cores.append(max(1, len(os.sched_getaffinity(0))))
+        except AttributeError:  # not Linux
+            _cores.append(max(1, os.cpu_count() or 1))
+    return _cores[0]
+
+
+_cores: list[int] = []
 
 
 def num_threads() -> int:
