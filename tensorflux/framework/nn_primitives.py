@@ -4,7 +4,8 @@ Each primitive is declared with ``primitive(...)`` and its vector-Jacobian produ
 with ``gradients.register``.  The backward kernels are primitives too; those of convolution,
 average pooling and resizing are linear, so their own rules are the forward kernels again and
 higher-order gradients work.  The fused backward kernels of max pooling and normalization have
-no rule of their own: differentiating them twice raises ``NotImplementedError``.
+no rule of their own: differentiating them twice raises ``NotImplementedError``.  One more fused
+kernel, ``max_pool_relu_grad``, appears only in optimised graphs (``passes/pool_relu.py``).
 
 Convolution keeps its im2col matrix from the forward pass (only while a tape records) so the
 filter gradient does not build it again; the matrix is found by the identity of the input
@@ -144,6 +145,11 @@ max_pool = primitive("max_pool", lambda x, ksize, strides, pads: B.max_pool(x, k
 max_pool_grad = primitive(
     "max_pool_grad", lambda x, y, g, ksize, strides, pads: B.max_pool_grad(x, y, g, ksize, strides, pads)
 )
+# relu_grad(max_pool_grad(x, y, g), x) in one kernel: put in traced graphs by passes/pool_relu.py
+max_pool_relu_grad = primitive(
+    "max_pool_relu_grad",
+    lambda x, y, g, ksize, strides, pads: B.max_pool_relu_grad(x, y, g, ksize, strides, pads),
+)
 avg_pool = primitive("avg_pool", lambda x, ksize, strides, pads: B.avg_pool(x, ksize, strides, pads))
 avg_pool_grad = primitive(
     "avg_pool_grad",
@@ -163,6 +169,7 @@ def _no_second_order(name: str) -> Any:
 
 register(max_pool, lambda g, x, out, needs, **p: (_bind(max_pool_grad, (x, out, g), **p),))
 register(max_pool_grad, _no_second_order("max_pool_grad"))
+register(max_pool_relu_grad, _no_second_order("max_pool_relu_grad"))
 register(avg_pool, lambda g, x, out, needs, **p: (_bind(avg_pool_grad, (g,), x_shape=x._value.shape, **p),))
 register(avg_pool_grad, lambda g, dy, out, needs, x_shape, **p: (_bind(avg_pool, (g,), **p),))
 

@@ -5,6 +5,8 @@ Layouts: ``x`` is ``(N, *spatial, C)``, ``w`` is ``(*kernel, C // groups, F)``; 
 forward pass is one im2col copy (a strided window view) and one GEMM; the filter gradient is
 one GEMM over the same im2col matrix; the input gradient is one GEMM per filter tap added into
 a padded buffer, which beats building the im2col matrix of the padded output gradient.
+Inference (no tape keeping the matrix) builds and multiplies it a batch slice at a time, so
+large batches need no more memory for it than ``COLS_BUDGET``.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from typing import Any
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
+
+from tensorflux.backend.numpy.blas import blas_get_num_threads, blas_set_num_threads
 
 
 def conv_output_size(size: int, k: int, stride: int, dilation: int, lo: int, hi: int) -> int:
@@ -57,11 +61,13 @@ def im2col(x: Any, ksize: Any, strides: Any, dilations: Any, pads: Any, groups: 
     m = x.shape[0] * math.prod(out)
     kk = math.prod(ksize)
     if c == 1 and groups == 1 and kk > 1:
-        # one channel: the window view would copy one float at a time; copy whole taps instead
-        cols = np.empty((x.shape[0],) + out + (kk,), x.dtype)
+        # one channel: the window view would copy one float at a time; copy whole taps instead,
+        # each into a contiguous row of the transposed matrix (2x faster than strided columns);
+        # the GEMMs take the transposed view as it is (BLAS reads either order, same results)
+        cols_t = np.empty((kk, x.shape[0]) + out, x.dtype)
         for t, tap in enumerate(_taps(ksize, strides, dilations, out)):
-            cols[..., t] = xp[(slice(None),) + tap + (0,)]
-        return cols.reshape(m, kk)
+            cols_t[t] = xp[(slice(None),) + tap + (0,)]
+        return cols_t.reshape(kk, m).T
     v = _windows(xp, ksize, strides, dilations, out)
     if groups == 1:
         return v.reshape(m, kk * c)
@@ -70,6 +76,30 @@ def im2col(x: Any, ksize: Any, strides: Any, dilations: Any, pads: Any, groups: 
     nd = len(out)
     perm = (2 * nd + 1, 0) + tuple(range(1, 2 * nd + 1)) + (2 * nd + 2,)
     return v.transpose(perm).reshape(groups, m, kk * cg)
+
+
+def _matmul(a: Any, b: Any, out: Any = None) -> Any:
+    """``a @ b``; a skinny product (a side of at most ``_SKINNY``) runs on one BLAS thread.
+
+    Such a product (the first conv layer's K=9, its filter gradient's 9x32 result, the bias
+    gradient's one row) is bound by memory, so a second thread gains little; on a shared
+    machine whose cores are busy, waiting for that thread made it 5-8x slower (measured on the
+    seed CNN's first layer: 9 ms against 1.3 ms).  The results differ from a two-thread
+    product at most in float32 rounding (the threads split the sums differently).
+    """
+    if min(a.shape[-2], a.shape[-1], b.shape[-1]) > _SKINNY:
+        return np.matmul(a, b, out=out)
+    n = blas_get_num_threads()
+    if n is None or n <= 1:
+        return np.matmul(a, b, out=out)
+    blas_set_num_threads(1)
+    try:
+        return np.matmul(a, b, out=out)
+    finally:
+        blas_set_num_threads(n)
+
+
+_SKINNY = 16
 
 
 def _taps(ksize: Any, strides: Any, dilations: Any, out: Any) -> Any:
@@ -87,6 +117,13 @@ def _group_filter(w: Any, groups: int) -> Any:
     return w.reshape(kk_cg, groups, fg).transpose(1, 0, 2)
 
 
+# Without ``keep_cols`` (inference: no tape needs the matrix) the im2col matrix is built and
+# multiplied a batch slice at a time, so it stays near this size however large the batch: at
+# batch 1000 the seed CNN's second conv would otherwise hold a 139 MB matrix for one GEMM.
+# Training batches (the whole matrix under the budget) take the one-GEMM path unchanged.
+COLS_BUDGET = 16 * 1024 * 1024  # bytes
+
+
 def conv(
     x: Any, w: Any, strides: Any, dilations: Any, pads: Any, groups: int = 1, keep_cols: bool = False
 ) -> Any:
@@ -94,14 +131,31 @@ def conv(
     ksize = w.shape[:-2]
     f = w.shape[-1]
     out = _out_shape(x.shape, ksize, strides, dilations, pads)
+    n = x.shape[0]
+    row_bytes = math.prod(out) * math.prod(w.shape[:-1]) * groups * x.dtype.itemsize
+    if not keep_cols and groups == 1 and n > 1 and n * row_bytes > COLS_BUDGET:
+        return _conv_chunked(x, w, strides, dilations, pads, out, max(1, COLS_BUDGET // max(row_bytes, 1)))
     cols = im2col(x, ksize, strides, dilations, pads, groups)
     if groups == 1:
-        y = cols @ w.reshape(-1, f)
+        y = _matmul(cols, w.reshape(-1, f))
     else:
         y = np.matmul(cols, _group_filter(w, groups))  # (G, M, Fg)
         y = y.transpose(1, 0, 2)
-    y = y.reshape((x.shape[0],) + out + (f,))
+    y = y.reshape((n,) + out + (f,))
     return (y, cols) if keep_cols else y
+
+
+def _conv_chunked(x: Any, w: Any, strides: Any, dilations: Any, pads: Any, out: Any, step: int) -> Any:
+    """``conv`` over ``step`` batch items at a time, each GEMM writing its rows of the result."""
+    n, f = x.shape[0], w.shape[-1]
+    ksize = w.shape[:-2]
+    w2 = w.reshape(-1, f)
+    y = np.empty((n,) + tuple(out) + (f,), np.result_type(x.dtype, w.dtype))
+    y2 = y.reshape(n, -1, f)
+    for b in range(0, n, step):
+        cols = im2col(x[b : b + step], ksize, strides, dilations, pads)
+        _matmul(cols, w2, out=y2[b : b + step].reshape(-1, f))
+    return y
 
 
 def conv_backprop_filter(
@@ -114,7 +168,7 @@ def conv_backprop_filter(
         cols = im2col(x, ksize, strides, dilations, pads, groups)
     if groups == 1:
         dy2 = dy.reshape(-1, f)
-        return (cols.T @ dy2).reshape(w_shape)
+        return _matmul(cols.T, dy2).reshape(w_shape)
     fg = f // groups
     dyg = dy.reshape(-1, groups, fg).transpose(1, 0, 2)
     dw = np.matmul(cols.transpose(0, 2, 1), dyg)  # (G, K*Cg, Fg)
@@ -177,7 +231,7 @@ def bias_add_grad(g: Any, axis: int) -> Any:
     axis %= g.ndim
     if axis == g.ndim - 1:
         g2 = g.reshape(-1, g.shape[-1])
-        return (np.ones((1, g2.shape[0]), g.dtype) @ g2).reshape(g.shape[-1])
+        return _matmul(np.ones((1, g2.shape[0]), g.dtype), g2).reshape(g.shape[-1])
     red = tuple(a for a in range(g.ndim) if a != axis)
     return g.sum(axis=red)
 

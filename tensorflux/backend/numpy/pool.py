@@ -12,6 +12,7 @@ import itertools
 from typing import Any
 
 import numpy as np
+from numpy.lib.stride_tricks import as_strided
 
 
 def _pool_out(x_shape: Any, ksize: Any, strides: Any, pads: Any) -> tuple[int, ...]:
@@ -75,14 +76,21 @@ def max_pool_grad(x: Any, y: Any, g: Any, ksize: Any, strides: Any, pads: Any) -
     return dxp if dxp.shape == x.shape else dxp[_crop(x.shape, pads)].copy()
 
 
+# Tiling windows: above this many input elements, with no cropped edge, one full-size comparison
+# against the broadcast max is faster; below it (or cropped), per-tap comparisons into one small
+# mask are (seed CNN, batch 64: 64x11x11x64 cropped 1.15 -> 0.65 ms; 64x26x26x32 4.4 vs 4.7 ms).
+_TAPS_MAX_SIZE = 1 << 20
+
+
 def _max_pool_grad_tiled(x: Any, y: Any, g: Any, ksize: tuple[int, ...]) -> Any:
     """Windows that tile the input: one full-size comparison against the broadcast max, ties
     resolved on the boolean mask (cheap), and one multiply; measured ~20% faster than per tap."""
     n, c = x.shape[0], x.shape[-1]
     out = y.shape[1:-1]
-    used = tuple(o * k for o, k in zip(out, ksize))
-    split = (n,) + tuple(v for o, k in zip(out, ksize) for v in (o, k)) + (c,)
-    xs = x[(slice(None),) + tuple(slice(0, u) for u in used)].reshape(split)
+    tiled = tuple(o * k for o, k in zip(out, ksize)) == tuple(x.shape[1:-1])
+    if x.size <= _TAPS_MAX_SIZE or not tiled:
+        return _max_pool_grad_taps(x, y, g, ksize, tiled)
+    xs = _split_view(x, out, ksize, writeable=False)
     bshape = (n,) + tuple(v for o in out for v in (o, 1)) + (c,)
     hit = np.equal(xs, y.reshape(bshape))
     taken = None
@@ -93,15 +101,48 @@ def _max_pool_grad_tiled(x: Any, y: Any, g: Any, ksize: tuple[int, ...]) -> Any:
         else:
             np.greater(h, taken, out=h)  # hit and not taken by an earlier tap
             taken |= h
-    if used == tuple(x.shape[1:-1]):
-        dx = np.empty(split, g.dtype)
-        np.multiply(hit, g.reshape(bshape), out=dx)
-        return dx.reshape(x.shape)
-    dx = np.zeros(x.shape, g.dtype)
-    dx[(slice(None),) + tuple(slice(0, u) for u in used)] = (hit * g.reshape(bshape)).reshape(
-        (n,) + used + (c,)
-    )
+    # a multiply by the mask, not a masked copy: ``copyto(where=)`` branches on each element
+    # and measured 5x slower on real (unpredictable) masks
+    dx = np.empty(x.shape, g.dtype)
+    np.multiply(hit, g.reshape(bshape), out=_split_view(dx, out, ksize))
     return dx
+
+
+def _max_pool_grad_taps(x: Any, y: Any, g: Any, ksize: tuple[int, ...], tiled: bool) -> Any:
+    """Tiling windows, tap by tap: each tap's hits in a row of one mask, ties to the first tap."""
+    out = y.shape[1:-1]
+    taps = list(_taps(ksize, ksize, out))
+    hit = np.empty((len(taps),) + y.shape, bool)
+    for k, tap in enumerate(taps):
+        np.equal(x[tap], y, out=hit[k])
+    taken = hit[0].copy()
+    for k in range(1, len(taps)):
+        np.greater(hit[k], taken, out=hit[k])  # hit and not taken by an earlier tap
+        if k + 1 < len(taps):
+            taken |= hit[k]
+    # the rows and columns no window covers get no gradient
+    dx = np.empty(x.shape, g.dtype) if tiled else np.zeros(x.shape, g.dtype)
+    for k, tap in enumerate(taps):
+        np.multiply(g, hit[k], out=dx[tap])
+    return dx
+
+
+def _split_view(a: Any, out: Any, ksize: Any, writeable: bool = True) -> Any:
+    """A view ``(N, o1, k1, o2, k2, ..., C)`` of the windows of ``a`` that tile it (cropped)."""
+    st = a.strides
+    shape = (a.shape[0],) + tuple(v for o, k in zip(out, ksize) for v in (o, k)) + (a.shape[-1],)
+    strides = (st[0],) + tuple(v for s, k in zip(st[1:-1], ksize) for v in (s * k, s)) + (st[-1],)
+    return as_strided(a, shape, strides, writeable=writeable)
+
+
+def max_pool_relu_grad(x: Any, y: Any, g: Any, ksize: Any, strides: Any, pads: Any) -> Any:
+    """``relu_grad(max_pool_grad(x, y, g), x)`` in one pass: the gradient reaches a window's max,
+    where ``x`` equals ``y``, so the relu mask is ``y > 0`` on the small pooled grid."""
+    if tuple(strides) == tuple(ksize) and not any(lo or hi for lo, hi in pads):
+        return _max_pool_grad_tiled(x, y, np.multiply(g, y > 0, dtype=g.dtype), tuple(ksize))
+    # overlapping windows add several taps into one input: mask after, as the unfused ops do
+    dx = max_pool_grad(x, y, g, ksize, strides, pads)
+    return np.multiply(dx, x > 0, dtype=dx.dtype)
 
 
 def _lowest(dtype: Any) -> Any:
@@ -154,4 +195,4 @@ def avg_pool_grad(g: Any, x_shape: Any, ksize: Any, strides: Any, pads: Any) -> 
     return dxp if dxp.shape == x_shape else dxp[_crop(x_shape, pads)].copy()
 
 
-__all__ = ["avg_pool", "avg_pool_grad", "max_pool", "max_pool_grad"]
+__all__ = ["avg_pool", "avg_pool_grad", "max_pool", "max_pool_grad", "max_pool_relu_grad"]

@@ -8,6 +8,7 @@ and returns how many changes it made:
 - ``constant_folding``: nodes whose inputs are all constants are evaluated once;
 - ``cse``: identical pure nodes (and equal small constants) are merged;
 - ``dce``: nodes whose results nobody uses are removed (effects are kept);
+- ``pool_relu``: a ReLU's gradient of a max pool's gradient becomes one kernel (on the pooled grid);
 - ``fusion``: chains of elementwise nodes become one node that runs them in one buffer;
 - ``buffer_reuse``: elementwise nodes write into an input buffer that no one reads afterwards.
 
@@ -20,13 +21,14 @@ and returns how many changes it made:
 from __future__ import annotations
 
 from tensorflux.framework.graph import Graph
-from tensorflux.framework.passes import algebraic, buffer_reuse, constant_folding, cse, dce, fusion
+from tensorflux.framework.passes import algebraic, buffer_reuse, constant_folding, cse, dce, fusion, pool_relu
 
 PASSES = {
     "algebraic": algebraic.run,
     "constant_folding": constant_folding.run,
     "cse": cse.run,
     "dce": dce.run,
+    "pool_relu": pool_relu.run,
     "fusion": fusion.run,
     "buffer_reuse": buffer_reuse.run,
 }
@@ -50,6 +52,8 @@ def optimize(graph: Graph, passes: tuple[str, ...] | None = None) -> Graph:
                 changed += PASSES[name](g)
         if not changed:
             break
+    if "pool_relu" in use:
+        pool_relu.run(g)
     if "fusion" in use and fusion.run(g) and "dce" in use:
         dce.run(g)
     if "buffer_reuse" in use:
