@@ -8,7 +8,9 @@ the kernel, the recurrent kernel and the bias (not the inputs: a first layer).
     python3 bench/kernels_rnn.py --peers    # also PyTorch (nn.LSTM) and TensorFlow (keras LSTM, tf.function)
 
 ``--threads N`` limits every framework to N threads (OpenBLAS, OpenMP/MKL, TensorFlow's
-intra-op pool), which gives steadier figures while other work shares the machine.
+intra-op pool, tensorflux's intra-op threads), which gives steadier figures while other work shares
+the machine.  tensorflux's recurrent kernels run each block of the batch on its own thread with a
+one-threaded BLAS (see ``tensorflux/backend/numpy/rnn.py``), so its thread count is the intra-op one.
 
 The peers run in their own processes under /tmp/peers/bin/python (or ``TENSORFLUX_PEER_PYTHON``)
 unless both import here.  Rounds alternate between the frameworks, so that a change of load on
@@ -53,6 +55,9 @@ def tensorflux_step():
     import tensorflux as tf
     from tensorflux.ops.rnn_ops import lstm
 
+    threads = os.environ.get("OPENBLAS_NUM_THREADS")
+    if threads:  # --threads (or the caller's environment) also bounds tensorflux's own threads
+        tf.config.threading.set_intra_op_parallelism_threads(int(threads))
     x, k, r, b = make_data()
     x = tf.constant(x)
     weights = [tf.Variable(k), tf.Variable(r), tf.Variable(b)]

@@ -19,6 +19,17 @@ Layout and cost model, shared by the three cells:
   rows, and for the LSTM by -2 on the candidate rows (``tanh(z) = 2 sigmoid(2z) - 1``), so that one
   ``exp`` per step serves all four gates.  ``exp`` overflowing to ``inf`` is harmless there.
 
+Threads.  A step's GEMMs are small (about 20 MFLOP for LSTM(128), batch 128).  Spread over
+OpenBLAS's threads they spend much of their time handing work over, and while other processes hold
+the cores, OpenBLAS's waiting threads spin and take CPU from the one doing the work: a step got
+several times slower.  The sequences of a batch are independent, so instead the batch is cut into
+blocks (one per core) and each block runs the whole recurrence on its own thread with a one-threaded
+BLAS; the threads meet once per call.  The workspace holds the blocks' workspaces one after the
+other and, in its last element, how many there are, which the backward follows.  The blocks depend
+only on the batch size and the configured threads (BLAS rounds a GEMM column differently at another
+width), so a computation gives the same bits every time; when the threads find no free core to run
+side by side, the same blocks run one after another.
+
 A mask ``(batch, time)`` marks the steps that count: on a masked step the state is carried over
 unchanged and the output repeats the previous step's output (zeros before the first real step, or
 always zeros with ``zero_output_for_mask``), exactly as Keras' ``rnn`` loop does.  ``go_backwards``
@@ -27,9 +38,21 @@ reverses the time axis of the inputs and the mask; outputs stay in processing or
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import itertools
+import math
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
+
+from tensorflux.backend.numpy.blas import blas_get_num_threads, blas_set_num_threads
+from tensorflux.backend.numpy.threads import num_threads
 
 __all__ = ["simple_rnn", "simple_rnn_grad", "lstm", "lstm_grad", "gru", "gru_grad"]
 
@@ -107,14 +130,20 @@ def _carve(buf: Any, shapes: list[tuple[int, ...]]) -> list[Any]:
     """Views of consecutive pieces of the flat ``buf`` with the given shapes."""
     views, off = [], 0
     for s in shapes:
-        n = int(np.prod(s))
+        n = math.prod(s)
         views.append(buf[off : off + n].reshape(s))
         off += n
     return views
 
 
-def _workspace(dtype: Any, shapes: list[tuple[int, ...]]) -> tuple[Any, list[Any]]:
-    buf = np.empty(sum(int(np.prod(s)) for s in shapes), dtype)
+def _size(shapes: list[tuple[int, ...]]) -> int:
+    return sum(math.prod(s) for s in shapes)
+
+
+def _workspace(dtype: Any, shapes: list[tuple[int, ...]], buf: Any = None) -> tuple[Any, list[Any]]:
+    """A flat workspace (``buf``, or a new one) and its views with the given shapes."""
+    if buf is None:
+        buf = np.empty(_size(shapes), dtype)
     return buf, _carve(buf, shapes)
 
 
@@ -193,7 +222,235 @@ def _flags(go_backwards: bool, return_sequences: bool, zero_output_for_mask: boo
     }
 
 
+# -- threads: blocks of the batch, one per core (see the module's docstring) ----------------------
+# Sequences per block, at the least.  Narrower blocks make each per-step GEMM less efficient and
+# add Python work: two blocks of 64 cost 13% more CPU than one of 128 (LSTM(128)); of 128 and of
+# 256, 7% and 4%.  With a free core, two blocks of 64 took about 3/4 of the time of one of 128.
+_MIN_PART = 64
+_PROBE_EVERY = 16  # calls between tries of the way (side by side or one after another) not taken
+_speed = {True: 2.0, False: 1.0}  # CPU seconds per second of waiting, side by side or not (see _run)
+_calls = 0
+_blas_users = 0  # kernels now running with BLAS on one thread, and the count they will restore
+_blas_saved: int | None = None
+_pool_lock = threading.Lock()
+_pool: ThreadPoolExecutor | None = None
+_pool_size = 0
+_Kernel = Callable[..., Any]
+
+
+def _parts(b: int) -> int:
+    """How many blocks a batch of ``b`` sequences is cut into: one per thread, none too thin."""
+    return max(1, min(num_threads(), b // _MIN_PART))
+
+
+def _executor(workers: int) -> ThreadPoolExecutor:
+    global _pool, _pool_size
+    with _pool_lock:
+        if _pool is None or _pool_size < workers:
+            if _pool is not None:
+                _pool.shutdown(wait=False)
+            _pool = ThreadPoolExecutor(workers, thread_name_prefix="tensorflux-rnn")
+            _pool_size = workers
+        return _pool
+
+
+@contextlib.contextmanager
+def _one_blas_thread() -> Iterator[None]:
+    """BLAS on one thread meanwhile; kernels running at once in several threads restore it once."""
+    global _blas_users, _blas_saved
+    with _pool_lock:
+        if _blas_users == 0:
+            _blas_saved = blas_get_num_threads()
+            if _blas_saved is not None and _blas_saved > 1:
+                blas_set_num_threads(1)
+        _blas_users += 1
+    try:
+        yield
+    finally:
+        with _pool_lock:
+            _blas_users -= 1
+            if _blas_users == 0 and _blas_saved is not None and _blas_saved > 1:
+                blas_set_num_threads(_blas_saved)
+
+
+def _forget_pool() -> None:
+    """In a forked child the pool's threads are gone: start a new pool when one is needed."""
+    global _pool, _pool_size, _pool_lock, _blas_users
+    _pool, _pool_size, _pool_lock, _blas_users = None, 0, threading.Lock(), 0
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_pool)
+
+
+def _bounds(b: int, parts: int) -> list[tuple[int, int]]:
+    edges = [b * i // parts for i in range(parts + 1)]
+    return list(zip(edges[:-1], edges[1:]))
+
+
+def _timed(job: Callable[[], Any]) -> tuple[Any, float]:
+    start = time.thread_time()
+    return job(), time.thread_time() - start
+
+
+def _side_by_side() -> bool:
+    """Whether the next split runs its jobs side by side: the way with the better measure, except
+    every ``_PROBE_EVERY`` calls, which try the other way."""
+    global _calls
+    _calls += 1
+    return (_speed[True] >= _speed[False]) != (_calls % _PROBE_EVERY == 0)
+
+
+def _learn(side_by_side: bool, cpu: float, wall: float) -> None:
+    """Update the measure of a way: the CPU time its jobs got per second of waiting for them."""
+    if wall > 0:
+        _speed[side_by_side] += 0.3 * (cpu / wall - _speed[side_by_side])
+
+
+def _run(jobs: Sequence[Callable[[], Any]]) -> list[Any]:
+    """Every job's result, computed with a one-threaded BLAS, side by side or one after another.
+
+    Side by side, the first job runs on this thread and the others on the pool.  That pays only
+    when a core is free for each: on a busy machine the threads just take turns, at a cost.  So
+    each way keeps a measure of how much CPU time its jobs got per second of waiting (about n for
+    n threads side by side on free cores, 1 or less when they take turns) and ``_side_by_side``
+    picks the better.  The result is the same either way.
+    """
+    with _one_blas_thread():
+        if len(jobs) == 1:
+            return [jobs[0]()]
+        side_by_side = _side_by_side()
+        fresh = side_by_side and _pool is None  # starting the pool's threads is no measure of load
+        start = time.perf_counter()
+        if side_by_side:
+            futures = [_executor(len(jobs) - 1).submit(_timed, j) for j in jobs[1:]]
+            try:
+                first, cpu = _timed(jobs[0])
+            finally:
+                rest = [f.result() for f in futures]
+            results, cpu = [first, *(r for r, _ in rest)], cpu + sum(c for _, c in rest)
+        else:
+            timed = [_timed(j) for j in jobs]
+            results, cpu = [r for r, _ in timed], sum(c for _, c in timed)
+        if not fresh:
+            _learn(side_by_side, cpu, time.perf_counter() - start)
+        return results
+
+
+def _over_blocks(size: Callable[..., int], n_batch: int) -> Callable[[_Kernel], _Kernel]:
+    """Run a forward kernel over blocks of the batch, one per thread (see the module's docstring).
+
+    The kernel takes ``n_batch`` batch-major arrays, then the weights and the mask; it computes one
+    block into its slice ``ws`` of the workspace (``size(x, units, block, **params)`` elements).
+    The outputs are joined along the batch; the workspace ends with the number of blocks.  The
+    caller may give ``parts``, the number of blocks (by default one per core, see ``_parts``).
+    """
+
+    def wrap(kernel: _Kernel) -> _Kernel:
+        @functools.wraps(kernel)
+        def forward(
+            *args: Any, save: bool = True, parts: int | None = None, **params: Any
+        ) -> tuple[Any, ...]:
+            x, u, rest = args[0], args[1].shape[-1], args[n_batch:]
+            weights, mask = rest[:3], rest[3:]
+            blocks = _bounds(x.shape[0], parts or _parts(x.shape[0]))
+            sizes = [size(x, u, hi - lo, **params) if save else 0 for lo, hi in blocks]
+            ws = np.empty(sum(sizes) + 1 if save else 0, x.dtype)
+            if save:
+                ws[-1] = len(blocks)
+            offs = itertools.accumulate(sizes, initial=0)
+            jobs = [
+                functools.partial(
+                    kernel,
+                    *(a[lo:hi] for a in args[:n_batch]),
+                    *weights,
+                    *(m[lo:hi] for m in mask),
+                    save=save,
+                    ws=ws[o : o + n] if save else None,
+                    **params,
+                )
+                for (lo, hi), o, n in zip(blocks, offs, sizes)
+            ]
+            results = _run(jobs)
+            if len(results) == 1:
+                return (*results[0][:-1], ws)
+            return (*(np.concatenate(r, axis=0) for r in list(zip(*results))[:-1]), ws)
+
+        return forward
+
+    return wrap
+
+
+def _over_blocks_backward(size: Callable[..., int], n_out: int, n_batch: int) -> Callable[[_Kernel], _Kernel]:
+    """Run a backward kernel over the blocks its forward used, as the workspace records them.
+
+    The kernel takes ``n_out`` output gradients, ``n_batch`` batch-major inputs, two weights, the
+    block's workspace and the mask.  Gradients of batch-major inputs are joined along the batch,
+    the weights' summed.
+    """
+
+    def wrap(kernel: _Kernel) -> _Kernel:
+        @functools.wraps(kernel)
+        def backward(*args: Any, wanted: tuple[bool, ...] | None = None, **params: Any) -> tuple[Any, ...]:
+            wanted = wanted or (True,) * (n_batch + 3)  # the batch-major inputs and the three weights
+            k = n_out + n_batch
+            grads_out, inputs, weights, ws, mask = (
+                args[:n_out],
+                args[n_out:k],
+                args[k : k + 2],
+                args[k + 2],
+                args[k + 3 :],
+            )
+            x, u = inputs[0], inputs[1].shape[-1]
+            b = x.shape[0]
+            parts = int(ws[-1]) if ws.shape[0] else 0
+            blocks = _bounds(b, parts) if 1 <= parts <= max(b, 1) else []
+            sizes = [size(x, u, hi - lo, **params) for lo, hi in blocks]
+            if not blocks or sum(sizes) + 1 != ws.shape[0]:
+                raise ValueError(
+                    f"The workspace ({ws.shape[0]} elements) does not fit these inputs (batch {b}): pass "
+                    "the workspace of the forward that ran on them."
+                )
+            offs = itertools.accumulate(sizes, initial=0)
+            jobs = [
+                functools.partial(
+                    kernel,
+                    *(g[lo:hi] for g in grads_out),
+                    *(a[lo:hi] for a in inputs),
+                    *weights,
+                    ws[o : o + n],
+                    *(m[lo:hi] for m in mask),
+                    wanted=wanted,
+                    **params,
+                )
+                for (lo, hi), o, n in zip(blocks, offs, sizes)
+            ]
+            results = _run(jobs)
+            if len(results) == 1:
+                return results[0]
+            joined = []
+            per_batch = [i < n_batch for i, w in enumerate(wanted) if w]
+            for is_batch, grads in zip(per_batch, zip(*results)):
+                if is_batch:
+                    joined.append(np.concatenate(grads, axis=0))
+                else:
+                    total = grads[0].copy()
+                    for g in grads[1:]:
+                        total += g
+                    joined.append(total)
+            return tuple(joined)
+
+        return backward
+
+    return wrap
+
+
 # -- SimpleRNN ---------------------------------------------------------------------------------
+def _simple_rnn_size(x: Any, u: int, b: int, **params: Any) -> int:
+    return (x.shape[1] + 1) * (x.shape[2] + 1 + u) * b
+
+
+@_over_blocks(_simple_rnn_size, 2)
 def simple_rnn(
     x: Any,
     h0: Any,
@@ -206,6 +463,7 @@ def simple_rnn(
     return_sequences: bool = True,
     zero_output_for_mask: bool = False,
     save: bool = True,
+    ws: Any = None,
 ) -> tuple[Any, Any, Any]:
     """``h_t = activation(x_t @ kernel + h_{t-1} @ recurrent_kernel + bias)``.
 
@@ -218,7 +476,7 @@ def simple_rnn(
     if activation == "sigmoid":
         w = -w
     wt = np.ascontiguousarray(w.T)
-    s = _stack(x, h0, go_backwards)
+    s = _stack(x, h0, go_backwards, out=None if ws is None else ws.reshape(t_len + 1, f + 1 + u, b))
     m, _, _ = _masks(mask, go_backwards, dt)
     ys = np.empty((t_len if return_sequences else 1, u, b), dt) if m is not None else None
     hn = np.empty((u, b), dt)
@@ -236,9 +494,10 @@ def simple_rnn(
                 s[t + 1, f + 1 :] = np.where(m[t], h_new, s[t, f + 1 :])
                 _masked_output(ys, t, h_new, m[t], return_sequences, zero_output_for_mask)
     y, h_last = _results(s, ys, m is not None, return_sequences, f)
-    return y, h_last, (s.reshape(-1) if save else np.empty(0, dt))
+    return y, h_last, None
 
 
+@_over_blocks_backward(_simple_rnn_size, 2, 2)
 def simple_rnn_grad(
     gy: Any,
     gh: Any,
@@ -305,6 +564,11 @@ def _lstm_layout(t_len: int, k: int, b: int, u: int) -> list[tuple[int, ...]]:
     return [(t_len + 1, k, b), (t_len, 4 * u, b), (t_len + 1, u, b), (t_len, u, b)]
 
 
+def _lstm_size(x: Any, u: int, b: int, **params: Any) -> int:
+    return _size(_lstm_layout(x.shape[1], x.shape[2] + 1 + u, b, u))
+
+
+@_over_blocks(_lstm_size, 3)
 def lstm(
     x: Any,
     h0: Any,
@@ -317,6 +581,7 @@ def lstm(
     return_sequences: bool = True,
     zero_output_for_mask: bool = False,
     save: bool = True,
+    ws: Any = None,
 ) -> tuple[Any, Any, Any, Any]:
     """The LSTM recurrence over a whole sequence (Keras gate order i, f, c, o).
 
@@ -326,18 +591,19 @@ def lstm(
     u = h0.shape[-1]
     dt = x.dtype
     k = f + 1 + u
-    scale = np.repeat(np.array([-1, -2], dt), [3 * u, u])
-    wt = np.ascontiguousarray((_cat(kernel, bias, recurrent_kernel)[:, _lstm_perm(u)] * scale).T)
+    # -1 on the sigmoid gates' rows, -2 on the candidate's: one exp(-.) serves all four gates
+    scale = np.repeat(np.array([-1, -2], dt), [3 * u, u])[:, None]
+    wt = np.multiply(_cat(kernel, bias, recurrent_kernel).T[_lstm_perm(u)], scale)
     m, _, _ = _masks(mask, go_backwards, dt)
     if save:
-        ws, (s, gs, cs, tcs) = _workspace(dt, _lstm_layout(t_len, k, b, u))
+        _, (s, gs, cs, tcs) = _workspace(dt, _lstm_layout(t_len, k, b, u), ws)
         _stack(x, h0, go_backwards, out=s)
     else:
-        ws = np.empty(0, dt)
         s = _stack(x, h0, go_backwards)
         gs, cs, tcs = np.empty((1, 4 * u, b), dt), np.empty((2, u, b), dt), np.empty((1, u, b), dt)
     cs[0] = c0.T
     ys = np.empty((t_len if return_sequences else 1, u, b), dt) if m is not None else None
+    z = np.empty((4 * u, b), dt)  # the step's GEMM result stays in cache; only the gates go to gs
     tmp = np.empty((u, b), dt)
     cn = np.empty((u, b), dt)
     hn = np.empty((u, b), dt)
@@ -346,10 +612,12 @@ def lstm(
             j = t if save else 0
             p, q = (t, t + 1) if save else (t & 1, (t + 1) & 1)
             g = gs[j]
-            np.matmul(wt, s[t], out=g)
-            _sigmoid_of_negated(g)
             i, fg, o, cc = g[:u], g[u : 2 * u], g[2 * u : 3 * u], g[3 * u :]
-            np.multiply(cc, 2, out=cc)  # sigmoid(2z) -> tanh(z)
+            np.matmul(wt, s[t], out=z)
+            np.exp(z, out=z)
+            np.add(z, 1, out=z)
+            np.divide(1, z[: 3 * u], out=g[: 3 * u])  # sigmoid
+            np.divide(2, z[3 * u :], out=cc)  # 2 sigmoid(2z) - 1 = tanh(z)
             np.subtract(cc, 1, out=cc)
             c_new = cs[q] if m is None else cn
             np.multiply(fg, cs[p], out=c_new)
@@ -365,9 +633,10 @@ def lstm(
                 _masked_output(ys, t, h_new, m[t], return_sequences, zero_output_for_mask)
     y, h_last = _results(s, ys, m is not None, return_sequences, f)
     c_last = np.ascontiguousarray(cs[t_len if save else t_len & 1].T)
-    return y, h_last, c_last, ws
+    return y, h_last, c_last, None
 
 
+@_over_blocks_backward(_lstm_size, 3, 3)
 def lstm_grad(
     gy: Any,
     gh: Any,
@@ -477,6 +746,11 @@ def _gru_layout(t_len: int, k: int, b: int, u: int, reset_after: bool) -> list[t
     return [(t_len + 1, k, b), (t_len, 3 * u, b), (t_len, u, b)]
 
 
+def _gru_size(x: Any, u: int, b: int, reset_after: bool = True, **params: Any) -> int:
+    return _size(_gru_layout(x.shape[1], x.shape[2] + 1 + u, b, u, reset_after))
+
+
+@_over_blocks(_gru_size, 2)
 def gru(
     x: Any,
     h0: Any,
@@ -489,6 +763,7 @@ def gru(
     return_sequences: bool = True,
     zero_output_for_mask: bool = False,
     save: bool = True,
+    ws: Any = None,
 ) -> tuple[Any, Any, Any]:
     """The GRU recurrence over a whole sequence (Keras gate order z, r, h).
 
@@ -506,13 +781,12 @@ def gru(
     m, _, _ = _masks(mask, go_backwards, dt)
     layout = _gru_layout(t_len, k, b, u, reset_after)
     if save:
-        ws, parts = _workspace(dt, layout)
-        _stack(x, h0, go_backwards, out=parts[0])
+        _, arrays = _workspace(dt, layout, ws)
+        _stack(x, h0, go_backwards, out=arrays[0])
     else:
-        ws = np.empty(0, dt)
-        parts = [_stack(x, h0, go_backwards)] + [np.empty((1,) + shape[1:], dt) for shape in layout[1:]]
-    s, gs = parts[0], parts[1]
-    rhs: Any = parts[2] if not reset_after else None
+        arrays = [_stack(x, h0, go_backwards)] + [np.empty((1,) + shape[1:], dt) for shape in layout[1:]]
+    s, gs = arrays[0], arrays[1]
+    rhs: Any = arrays[2] if not reset_after else None
     ys = np.empty((t_len if return_sequences else 1, u, b), dt) if m is not None else None
     hn = np.empty((u, b), dt)
     with np.errstate(over="ignore"):
@@ -540,9 +814,10 @@ def gru(
                 s[t + 1, f + 1 :] = np.where(m[t], h_new, h_prev)
                 _masked_output(ys, t, h_new, m[t], return_sequences, zero_output_for_mask)
     y, h_last = _results(s, ys, m is not None, return_sequences, f)
-    return y, h_last, ws
+    return y, h_last, None
 
 
+@_over_blocks_backward(_gru_size, 2, 2)
 def gru_grad(
     gy: Any,
     gh: Any,
@@ -563,9 +838,9 @@ def gru_grad(
     u = h0.shape[-1]
     dt = x.dtype
     k = f + 1 + u
-    parts = _carve(ws, _gru_layout(t_len, k, b, u, reset_after))
-    s, gs = parts[0], parts[1]
-    rhs: Any = parts[2] if not reset_after else None
+    arrays = _carve(ws, _gru_layout(t_len, k, b, u, reset_after))
+    s, gs = arrays[0], arrays[1]
+    rhs: Any = arrays[2] if not reset_after else None
     n = gs.shape[1]
     w = _gru_weights(
         kernel, recurrent_kernel, np.zeros((2, 3 * u) if reset_after else 3 * u, dt), reset_after

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from tensorflux.framework import primitives as P
@@ -149,10 +150,53 @@ def dropped_sequence(cell: Any, sequences: Tensor, training: bool) -> Tensor:
     return sequences * array_ops.expand_dims(mask, 1)
 
 
-def layer_properties(*names: str) -> dict[str, property]:
-    """Read-only properties forwarding ``layer.<name>`` to ``layer.cell.<name>`` (as Keras' RNN layers)."""
+# The cell settings that SimpleRNN, LSTM and GRU layers expose as read-only properties (Keras'
+# names); each layer adds its own (``recurrent_activation``, ``unit_forget_bias``, ``reset_after``).
+CELL_PROPERTIES = (
+    "units",
+    "activation",
+    "use_bias",
+    "kernel_initializer",
+    "recurrent_initializer",
+    "bias_initializer",
+    "kernel_regularizer",
+    "recurrent_regularizer",
+    "bias_regularizer",
+    "kernel_constraint",
+    "recurrent_constraint",
+    "bias_constraint",
+    "dropout",
+    "recurrent_dropout",
+)
 
-    def make(n: str) -> property:
-        return property(lambda self: getattr(self.cell, n), doc=f"The cell's ``{n}``.")
 
-    return {n: make(n) for n in names}
+def _cell_property(name: str) -> property:
+    return property(lambda self: getattr(self.cell, name), doc=f"The cell's ``{name}``.")
+
+
+def cell_properties(*extra: str) -> Callable[[type], type]:
+    """Class decorator: ``layer.<name>`` reads ``layer.cell.<name>`` for the shared names and ``extra``.
+
+    >>> @cell_properties("reset_after")
+    ... class Layer:
+    ...     cell = type("Cell", (), {"units": 3, "reset_after": True})()
+    >>> Layer().units, Layer().reset_after
+    (3, True)
+    """
+
+    def install(cls: type) -> type:
+        for name in CELL_PROPERTIES + extra:
+            setattr(cls, name, _cell_property(name))
+        return cls
+
+    return install
+
+
+def check_use_cudnn(use_cudnn: Any) -> Any:
+    """Keras accepts ``use_cudnn`` in ``{"auto", True, False}``; it changes nothing on the CPU."""
+    if use_cudnn not in ("auto", True, False):
+        raise ValueError(
+            "Invalid value received for argument `use_cudnn`. Expected one of {'auto', True, False}. "
+            f"Received: use_cudnn={use_cudnn!r}"
+        )
+    return use_cudnn

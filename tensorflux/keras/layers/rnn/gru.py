@@ -13,25 +13,6 @@ from tensorflux.keras.layers.rnn.dropout_rnn_cell import DropoutRNNCell
 from tensorflux.keras.layers.rnn.rnn import RNN
 from tensorflux.ops import rnn_ops
 
-_SHARED = (
-    "units",
-    "activation",
-    "recurrent_activation",
-    "use_bias",
-    "kernel_initializer",
-    "recurrent_initializer",
-    "bias_initializer",
-    "kernel_regularizer",
-    "recurrent_regularizer",
-    "bias_regularizer",
-    "kernel_constraint",
-    "recurrent_constraint",
-    "bias_constraint",
-    "dropout",
-    "recurrent_dropout",
-    "reset_after",
-)
-
 
 class GRUCell(Layer, DropoutRNNCell):
     """One GRU step: ``z, r = recurrent_activation(.)``, ``h = z * h_prev + (1 - z) * activation(hh)``.
@@ -180,6 +161,7 @@ class GRUCell(Layer, DropoutRNNCell):
         }
 
 
+@C.cell_properties("recurrent_activation", "reset_after")
 class GRU(RNN):
     """Gated recurrent unit layer over ``(batch, time, features)`` (Cho et al., 2014).
 
@@ -261,12 +243,7 @@ class GRU(RNN):
             **kwargs,
         )
         self.input_spec = InputSpec(ndim=3)
-        if use_cudnn not in ("auto", True, False):
-            raise ValueError(
-                "Invalid value received for argument `use_cudnn`. Expected one of {'auto', True, False}. "
-                f"Received: use_cudnn={use_cudnn!r}"
-            )
-        self.use_cudnn = use_cudnn
+        self.use_cudnn = C.check_use_cudnn(use_cudnn)
 
     def inner_loop(
         self, sequences: Tensor, initial_state: Any, mask: Any, training: bool = False
@@ -312,7 +289,3 @@ class GRU(RNN):
     @classmethod
     def from_config(cls, config: dict[str, Any], custom_objects: Any = None) -> GRU:
         return cls(**config)
-
-
-for _name, _prop in C.layer_properties(*_SHARED).items():
-    setattr(GRU, _name, _prop)

@@ -13,25 +13,6 @@ from tensorflux.keras.layers.rnn.dropout_rnn_cell import DropoutRNNCell
 from tensorflux.keras.layers.rnn.rnn import RNN
 from tensorflux.ops import array_ops, rnn_ops
 
-_SHARED = (
-    "units",
-    "activation",
-    "recurrent_activation",
-    "use_bias",
-    "unit_forget_bias",
-    "kernel_initializer",
-    "recurrent_initializer",
-    "bias_initializer",
-    "kernel_regularizer",
-    "recurrent_regularizer",
-    "bias_regularizer",
-    "kernel_constraint",
-    "recurrent_constraint",
-    "bias_constraint",
-    "dropout",
-    "recurrent_dropout",
-)
-
 
 class LSTMCell(Layer, DropoutRNNCell):
     """One LSTM step: ``c = f * c + i * activation(zc)``, ``h = o * activation(c)`` (gates i, f, o).
@@ -173,6 +154,7 @@ class LSTMCell(Layer, DropoutRNNCell):
         }
 
 
+@C.cell_properties("recurrent_activation", "unit_forget_bias")
 class LSTM(RNN):
     """Long short-term memory layer over ``(batch, time, features)`` (Hochreiter & Schmidhuber, 1997).
 
@@ -256,12 +238,7 @@ class LSTM(RNN):
             **kwargs,
         )
         self.input_spec = InputSpec(ndim=3)
-        if use_cudnn not in ("auto", True, False):
-            raise ValueError(
-                "Invalid value received for argument `use_cudnn`. Expected one of {'auto', True, False}. "
-                f"Received: use_cudnn={use_cudnn!r}"
-            )
-        self.use_cudnn = use_cudnn
+        self.use_cudnn = C.check_use_cudnn(use_cudnn)
 
     def inner_loop(
         self, sequences: Tensor, initial_state: Any, mask: Any, training: bool = False
@@ -307,7 +284,3 @@ class LSTM(RNN):
     @classmethod
     def from_config(cls, config: dict[str, Any], custom_objects: Any = None) -> LSTM:
         return cls(**config)
-
-
-for _name, _prop in C.layer_properties(*_SHARED).items():
-    setattr(LSTM, _name, _prop)

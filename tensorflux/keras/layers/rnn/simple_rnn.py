@@ -12,23 +12,6 @@ from tensorflux.keras.layers.rnn.dropout_rnn_cell import DropoutRNNCell
 from tensorflux.keras.layers.rnn.rnn import RNN
 from tensorflux.ops import rnn_ops
 
-_SHARED = (
-    "units",
-    "activation",
-    "use_bias",
-    "kernel_initializer",
-    "recurrent_initializer",
-    "bias_initializer",
-    "kernel_regularizer",
-    "recurrent_regularizer",
-    "bias_regularizer",
-    "kernel_constraint",
-    "recurrent_constraint",
-    "bias_constraint",
-    "dropout",
-    "recurrent_dropout",
-)
-
 
 class SimpleRNNCell(Layer, DropoutRNNCell):
     """One step of a fully-connected RNN: ``output = new_state = activation(x W + h U + b)``.
@@ -124,6 +107,7 @@ class SimpleRNNCell(Layer, DropoutRNNCell):
         return {**super().get_config(), **C.cell_config(self), "seed": self.seed}
 
 
+@C.cell_properties()
 class SimpleRNN(RNN):
     """Fully-connected RNN: ``h_t = activation(x_t W + h_{t-1} U + b)`` over ``(batch, time, features)``.
 
@@ -236,7 +220,3 @@ class SimpleRNN(RNN):
     @classmethod
     def from_config(cls, config: dict[str, Any], custom_objects: Any = None) -> SimpleRNN:
         return cls(**config)
-
-
-for _name, _prop in C.layer_properties(*_SHARED).items():
-    setattr(SimpleRNN, _name, _prop)
