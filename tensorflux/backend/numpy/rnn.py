@@ -38,21 +38,16 @@ reverses the time axis of the inputs and the mask; outputs stay in processing or
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import itertools
 import math
-import os
-import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
-from tensorflux.backend.numpy.blas import blas_get_num_threads, blas_set_num_threads
-from tensorflux.backend.numpy.threads import num_threads
+from tensorflux.backend.numpy.threads import executor, num_threads, one_blas_thread, pool_started
 
 __all__ = ["simple_rnn", "simple_rnn_grad", "lstm", "lstm_grad", "gru", "gru_grad"]
 
@@ -230,57 +225,12 @@ _MIN_PART = 64
 _PROBE_EVERY = 16  # calls between tries of the way (side by side or one after another) not taken
 _speed = {True: 2.0, False: 1.0}  # CPU seconds per second of waiting, side by side or not (see _run)
 _calls = 0
-_blas_users = 0  # kernels now running with BLAS on one thread, and the count they will restore
-_blas_saved: int | None = None
-_pool_lock = threading.Lock()
-_pool: ThreadPoolExecutor | None = None
-_pool_size = 0
 _Kernel = Callable[..., Any]
 
 
 def _parts(b: int) -> int:
     """How many blocks a batch of ``b`` sequences is cut into: one per thread, none too thin."""
     return max(1, min(num_threads(), b // _MIN_PART))
-
-
-def _executor(workers: int) -> ThreadPoolExecutor:
-    global _pool, _pool_size
-    with _pool_lock:
-        if _pool is None or _pool_size < workers:
-            if _pool is not None:
-                _pool.shutdown(wait=False)
-            _pool = ThreadPoolExecutor(workers, thread_name_prefix="tensorflux-rnn")
-            _pool_size = workers
-        return _pool
-
-
-@contextlib.contextmanager
-def _one_blas_thread() -> Iterator[None]:
-    """BLAS on one thread meanwhile; kernels running at once in several threads restore it once."""
-    global _blas_users, _blas_saved
-    with _pool_lock:
-        if _blas_users == 0:
-            _blas_saved = blas_get_num_threads()
-            if _blas_saved is not None and _blas_saved > 1:
-                blas_set_num_threads(1)
-        _blas_users += 1
-    try:
-        yield
-    finally:
-        with _pool_lock:
-            _blas_users -= 1
-            if _blas_users == 0 and _blas_saved is not None and _blas_saved > 1:
-                blas_set_num_threads(_blas_saved)
-
-
-def _forget_pool() -> None:
-    """In a forked child the pool's threads are gone: start a new pool when one is needed."""
-    global _pool, _pool_size, _pool_lock, _blas_users
-    _pool, _pool_size, _pool_lock, _blas_users = None, 0, threading.Lock(), 0
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_forget_pool)
 
 
 def _bounds(b: int, parts: int) -> list[tuple[int, int]]:
@@ -316,14 +266,14 @@ def _run(jobs: Sequence[Callable[[], Any]]) -> list[Any]:
     n threads side by side on free cores, 1 or less when they take turns) and ``_side_by_side``
     picks the better.  The result is the same either way.
     """
-    with _one_blas_thread():
+    with one_blas_thread():
         if len(jobs) == 1:
             return [jobs[0]()]
         side_by_side = _side_by_side()
-        fresh = side_by_side and _pool is None  # starting the pool's threads is no measure of load
+        fresh = side_by_side and not pool_started()  # starting the pool's threads is no measure of load
         start = time.perf_counter()
         if side_by_side:
-            futures = [_executor(len(jobs) - 1).submit(_timed, j) for j in jobs[1:]]
+            futures = [executor(len(jobs) - 1).submit(_timed, j) for j in jobs[1:]]
             try:
                 first, cpu = _timed(jobs[0])
             finally:

@@ -12,13 +12,14 @@ default, means one per core available to the process).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-from tensorflux.backend.numpy.blas import blas_set_num_threads
+from tensorflux.backend.numpy.blas import blas_get_num_threads, blas_set_num_threads
 
 __all__ = ["get_intra_op_threads", "set_intra_op_threads", "split_apply", "split_rows"]
 
@@ -63,16 +64,58 @@ def set_intra_op_threads(n: int) -> None:
     blas_set_num_threads(n or available_cores())
 
 
-def _executor(workers: int) -> ThreadPoolExecutor:
+def executor(workers: int) -> ThreadPoolExecutor:
+    """The shared pool, with at least ``workers`` threads (the calling thread is one more)."""
     global _pool, _pool_size
     with _lock:
         if _pool is None or _pool_size < workers:
             old = _pool
-            _pool = ThreadPoolExecutor(workers, thread_name_prefix="tensorflux-elementwise")
+            _pool = ThreadPoolExecutor(workers, thread_name_prefix="tensorflux")
             _pool_size = workers
             if old is not None:
                 old.shutdown(wait=False)
         return _pool
+
+
+def pool_started() -> bool:
+    """Whether the shared pool's threads exist yet (their start is no measure of load)."""
+    return _pool is not None
+
+
+_blas_users = 0  # kernels now running with BLAS on one thread
+_blas_saved: int | None = None  # the thread count they restore when the last one ends
+
+
+@contextlib.contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """BLAS on one thread meanwhile (for kernels of many small products, or their own threads).
+
+    Kernels running at once in several threads share the setting; the last to end restores it.
+    """
+    global _blas_users, _blas_saved
+    with _lock:
+        if _blas_users == 0:
+            _blas_saved = blas_get_num_threads()
+            if _blas_saved is not None and _blas_saved > 1:
+                blas_set_num_threads(1)
+        _blas_users += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _blas_users -= 1
+            if _blas_users == 0 and _blas_saved is not None and _blas_saved > 1:
+                blas_set_num_threads(_blas_saved)
+
+
+def _after_fork_in_child() -> None:
+    """A forked child has none of the pool's threads: start a new pool when one is needed."""
+    global _pool, _pool_size, _lock, _blas_users
+    _pool, _pool_size, _lock, _blas_users = None, 0, threading.Lock(), 0
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def split_apply(kernel: Callable[..., Any], arrays: list[Any], *scalars: Any) -> None:
@@ -86,7 +129,7 @@ def split_apply(kernel: Callable[..., Any], arrays: list[Any], *scalars: Any) ->
         kernel(*arrays, *scalars)
         return
     bounds = [n * i // k for i in range(k + 1)]
-    pool = _executor(k - 1)
+    pool = executor(k - 1)
     futures: list[Future[Any]] = [
         pool.submit(kernel, *(a[bounds[i] : bounds[i + 1]] for a in arrays), *scalars) for i in range(1, k)
     ]
@@ -113,7 +156,7 @@ def split_rows(kernel: Callable[..., Any], out: Any, *operands: Any, **params: A
         lo, hi = bounds[i], bounds[i + 1]
         return [a[lo:hi] if getattr(a, "ndim", 0) == nd and a.shape[0] == rows else a for a in operands]
 
-    pool = _executor(k - 1)
+    pool = executor(k - 1)
     futures = [
         pool.submit(kernel, *block(i), out=out[bounds[i] : bounds[i + 1]], **params) for i in range(1, k)
     ]
