@@ -45,9 +45,28 @@ def available_cores() -> int:
 _cores: list[int] = []
 
 
+def _default_threads() -> int:
+    """One per core, or fewer where the user limited the BLAS (``OPENBLAS_NUM_THREADS``, ...)."""
+    n = available_cores()
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
+        try:
+            n = min(n, max(1, int(os.environ[var])))
+            break
+        except (KeyError, ValueError):
+            continue
+    return n
+
+
 def num_threads() -> int:
     """How many threads an elementwise kernel may use."""
-    return _requested or available_cores()
+    if _requested:
+        return _requested
+    if not _default:
+        _default.append(_default_threads())
+    return _default[0]
+
+
+_default: list[int] = []
 
 
 def get_intra_op_threads() -> int:
@@ -61,7 +80,7 @@ def set_intra_op_threads(n: int) -> None:
     if isinstance(n, bool) or not isinstance(n, int) or n < 0:
         raise ValueError(f"The number of threads must be an integer >= 0 (0 means one per core), got {n!r}.")
     _requested = n
-    blas_set_num_threads(n or available_cores())
+    blas_set_num_threads(n or _default_threads())
 
 
 def executor(workers: int) -> ThreadPoolExecutor:
@@ -112,6 +131,7 @@ def _after_fork_in_child() -> None:
     """A forked child has none of the pool's threads: start a new pool when one is needed."""
     global _pool, _pool_size, _lock, _blas_users
     _pool, _pool_size, _lock, _blas_users = None, 0, threading.Lock(), 0
+    _default.clear()
 
 
 if hasattr(os, "register_at_fork"):

@@ -105,9 +105,9 @@ def test_intra_op_threads_setting():
             tf.config.threading.set_intra_op_parallelism_threads(-1)
     finally:
         tf.config.threading.set_intra_op_parallelism_threads(0)
-    assert threads.num_threads() == threads.available_cores()
+    assert threads.num_threads() == threads._default_threads()
     if B.blas_get_num_threads() is not None:
-        assert B.blas_get_num_threads() == threads.available_cores()
+        assert B.blas_get_num_threads() == threads._default_threads()
     tf.config.threading.set_inter_op_parallelism_threads(2)
     assert tf.config.threading.get_inter_op_parallelism_threads() == 2
     tf.config.threading.set_inter_op_parallelism_threads(0)
