@@ -128,10 +128,24 @@ def conv(
     x: Any, w: Any, strides: Any, dilations: Any, pads: Any, groups: int = 1, keep_cols: bool = False
 ) -> Any:
     """N-d convolution (cross-correlation, as TensorFlow); returns ``y`` or ``(y, cols)``."""
+    key: Any = (x.shape, x.strides, x.dtype, w.shape, strides, dilations, pads, groups)
+    try:
+        plan = _SMALL_PLANS.get(key)
+    except TypeError:  # list arguments: nothing to look up
+        plan, key = None, None
+    if plan is not None:
+        return _conv_small(x, w, pads, plan, keep_cols)
     ksize = w.shape[:-2]
     f = w.shape[-1]
     out = _out_shape(x.shape, ksize, strides, dilations, pads)
     n = x.shape[0]
+    if groups == 1 and min(out) > 0 and n * math.prod(out) * w.size <= _SMALL_MACS:
+        plan = _small_plan(x, w, strides, dilations, pads, out)
+        if key is not None:
+            if len(_SMALL_PLANS) >= _MAX_SMALL_PLANS:
+                _SMALL_PLANS.clear()
+            _SMALL_PLANS[key] = plan
+        return _conv_small(x, w, pads, plan, keep_cols)
     row_bytes = math.prod(out) * math.prod(w.shape[:-1]) * groups * x.dtype.itemsize
     if not keep_cols and groups == 1 and n > 1 and n * row_bytes > COLS_BUDGET:
         return _conv_chunked(x, w, strides, dilations, pads, out, max(1, COLS_BUDGET // max(row_bytes, 1)))
@@ -143,6 +157,87 @@ def conv(
         y = y.transpose(1, 0, 2)
     y = y.reshape((n,) + out + (f,))
     return (y, cols) if keep_cols else y
+
+
+# A convolution of at most this many multiply-adds (one sample of a small CNN: the seed CNN's
+# second layer at batch 1 has 2.2M) takes ``_conv_small``.  At that size a second BLAS thread
+# saves ~20 us when it is already spinning, but waking it on a busy machine measured 80x slower
+# (that layer inside ``model(x)``: 6.7 ms median against 83 us on one thread).
+_SMALL_MACS = 1 << 22
+
+# OpenBLAS runs a GEMM of at most this many multiply-adds on one thread by itself
+# (interface/gemm.c: ``GEMM_MULTITHREAD_THRESHOLD * SMP_THRESHOLD_MIN``, 4 * 65536), so no
+# thread setting needs changing below it.
+_BLAS_SERIAL_MACS = 1 << 18
+
+
+# Geometry of the small convolutions seen (input shape, strides and dtype, filter shape, params):
+# at batch 1 working it out again was as long as the conv1 GEMM (~8 us per call).
+_SMALL_PLANS: dict[Any, tuple[Any, ...]] = {}
+_MAX_SMALL_PLANS = 256
+
+
+def _small_plan(x: Any, w: Any, strides: Any, dilations: Any, pads: Any, out: Any) -> tuple[Any, ...]:
+    """``(view shape, view strides, one channel, rows, columns, output shape, one BLAS thread, padded)``."""
+    ksize = tuple(w.shape[:-2])
+    f = w.shape[-1]
+    n, c = x.shape[0], x.shape[-1]
+    st = _padded(x, pads).strides
+    sp = st[1:-1]
+    tap_st = tuple(s * d for s, d in zip(sp, dilations))
+    pos_st = tuple(s * k for s, k in zip(sp, strides))
+    m = n * math.prod(out)
+    kk = math.prod(ksize)
+    one_channel = c == 1 and kk > 1
+    if one_channel:
+        # taps first: each row of the transposed matrix is one contiguous copy (see ``im2col``)
+        shape, vst = ksize + (n,) + tuple(out), tap_st + (st[0],) + pos_st
+    else:
+        shape, vst = (n,) + tuple(out) + ksize + (c,), (st[0],) + pos_st + tap_st + (st[-1],)
+    one_thread = m * kk * c * f > _BLAS_SERIAL_MACS
+    padded = any(lo or hi for lo, hi in pads)
+    return shape, vst, one_channel, m, kk * c, (n,) + tuple(out) + (f,), one_thread, padded
+
+
+def _conv_small(x: Any, w: Any, pads: Any, plan: tuple[Any, ...], keep_cols: bool) -> Any:
+    """``conv`` for small products: the general path's im2col matrix (same layout, same values) built
+    with one copy and a cheap view, and its GEMM on one BLAS thread: the general path's result to
+    float32 rounding (its bits where that path's GEMM also ran on one thread).
+
+    At batch 1 the kernels are a few tens of microseconds, so the general path's per-call costs
+    (``as_strided`` ~7 us, one slice copy per tap for one channel) were a third of the time.
+    """
+    shape, vst, one_channel, m, k, y_shape, one_thread, padded = plan
+    v = _view(_padded(x, pads) if padded else x, shape, vst)
+    if one_channel:
+        cols = np.ascontiguousarray(v).reshape(k, m).T
+    else:
+        cols = v.reshape(m, k)
+    w2 = w.reshape(k, y_shape[-1])
+    y = _one_thread_matmul(cols, w2) if one_thread else np.matmul(cols, w2)
+    y = y.reshape(y_shape)
+    return (y, cols) if keep_cols else y
+
+
+def _view(a: Any, shape: Any, strides: Any) -> Any:
+    """A read-only strided view of ``a`` (``np.ndarray`` over a contiguous buffer: 1 us, where
+    ``as_strided`` takes 7 us)."""
+    if not a.flags.c_contiguous:
+        return as_strided(a, shape, strides, writeable=False)
+    v = np.ndarray(shape, a.dtype, a, 0, strides)
+    v.flags.writeable = False
+    return v
+
+
+def _one_thread_matmul(a: Any, b: Any) -> Any:
+    n = blas_get_num_threads()
+    if n is None or n <= 1:
+        return np.matmul(a, b)
+    blas_set_num_threads(1)
+    try:
+        return np.matmul(a, b)
+    finally:
+        blas_set_num_threads(n)
 
 
 def _conv_chunked(x: Any, w: Any, strides: Any, dilations: Any, pads: Any, out: Any, step: int) -> Any:
@@ -181,35 +276,12 @@ def conv_backprop_input(
     """Gradient of ``conv`` with respect to its input (also the transposed convolution).
 
     One GEMM per filter tap, each added into the strided slice of the padded gradient it
-    came from; the padding is cropped at the end.
+    came from; the padding is cropped at the end (``conv_grad.conv_backprop_input_taps``).
     """
-    x_shape = tuple(x_shape)
-    ksize = w.shape[:-2]
-    n, c, f = x_shape[0], x_shape[-1], w.shape[-1]
-    out = tuple(dy.shape[1:-1])
-    padded = (n,) + tuple(s + lo + hi for s, (lo, hi) in zip(x_shape[1:-1], pads)) + (c,)
-    dxp = np.zeros(padded, dy.dtype)
-    m = n * math.prod(out)
-    cg = w.shape[-2]
-    fg = f // groups
-    wk = w.reshape((-1, cg, f))
-    if groups == 1:
-        dy2 = dy.reshape(m, f)
-        buf = np.empty((m, c), dy.dtype)
-        for t, tap in enumerate(_taps(ksize, strides, dilations, out)):
-            np.matmul(dy2, wk[t].T, out=buf)
-            view = dxp[(slice(None),) + tap]
-            view += buf.reshape(view.shape)
-    else:
-        dyg = dy.reshape(m, groups, fg).transpose(1, 0, 2)  # (G, M, Fg)
-        wg = wk.reshape(-1, cg, groups, fg).transpose(0, 2, 3, 1)  # (K, G, Fg, Cg)
-        for t, tap in enumerate(_taps(ksize, strides, dilations, out)):
-            part = np.matmul(dyg, wg[t])  # (G, M, Cg)
-            view = dxp[(slice(None),) + tap]
-            view += part.transpose(1, 0, 2).reshape(view.shape)
-    if padded == x_shape:
-        return dxp
-    return dxp[(slice(None),) + tuple(slice(lo, lo + s) for s, (lo, _) in zip(x_shape[1:-1], pads))].copy()
+    from tensorflux.backend.numpy.conv_grad import conv_backprop_input_taps
+
+    taps = list(_taps(w.shape[:-2], strides, dilations, tuple(dy.shape[1:-1])))
+    return conv_backprop_input_taps(dy, w, x_shape, taps, pads, groups)
 
 
 def bias_add(x: Any, b: Any, axis: int) -> Any:
