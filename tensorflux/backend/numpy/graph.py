@@ -13,8 +13,6 @@ from typing import Any
 
 import numpy as np
 
-from tensorflux.backend.numpy.threads import split_rows
-
 
 def buffer_root(a: Any) -> tuple[Any, bool]:
     """The array that owns ``a``'s memory, and whether that memory may be written."""
@@ -37,52 +35,32 @@ def ignore_fp_errors() -> Iterator[None]:
         yield
 
 
-def _threaded(kernel: Callable[..., Any]) -> Callable[..., Any]:
-    """``kernel`` run over blocks of rows on all cores when the result is large (``split_rows``)."""
-
-    def run(*operands: Any, out: Any = None, **params: Any) -> Any:
-        if out is None:
-            return kernel(*operands, out=None, **params)
-        return split_rows(kernel, out, *operands, **params)
-
-    return run
-
-
 def _unary(f: Any) -> Callable[..., Any]:
-    return _threaded(lambda x, out: f(x, out=out))
+    return lambda x, out: f(x, out=out)
 
 
 def _binary(f: Any) -> Callable[..., Any]:
-    return _threaded(lambda x, y, out: f(x, y, out=out))
+    return lambda x, y, out: f(x, y, out=out)
 
 
-@_threaded
 def _relu(x: Any, out: Any) -> Any:
     return np.maximum(x, 0, out=out)
 
 
-@_threaded
 def _reciprocal(x: Any, out: Any) -> Any:
     return np.true_divide(1, x, out=out)
 
 
-@_threaded
 def _rsqrt(x: Any, out: Any) -> Any:
-    out = np.sqrt(x, out=out)
+    np.sqrt(x, out=out)
     return np.true_divide(1, out, out=out)
 
 
-def _bias_add_kernel(x: Any, b: Any, out: Any, axis: int) -> Any:
-    return np.add(x, b, out=out)
-
-
-def _bias_add(x: Any, b: Any, out: Any = None, axis: int = -1) -> Any:
+def _bias_add(x: Any, b: Any, out: Any, axis: int) -> Any:
     axis %= x.ndim
     if axis != x.ndim - 1:
         b = b.reshape((-1,) + (1,) * (x.ndim - axis - 1))
-    if out is None:
-        return np.add(x, b)
-    return split_rows(_bias_add_kernel, out, x, b, axis=axis)
+    return np.add(x, b, out=out)
 
 
 _UNARY = (

@@ -1,13 +1,11 @@
-"""Run one elementwise kernel over slices of large arrays on several cores.
-
-NumPy's ufuncs release the GIL but run on one core; BLAS already uses them all. Where a training
-step spends time in long elementwise passes (an optimizer update over every weight), splitting
-the flat arrays into one slice per core and running the same kernel on each slice in a thread
-uses the cores NumPy leaves idle. Each slice sees exactly the same operations in the same order,
-so the result is bitwise the same as one call over the whole array.
+"""Threads for kernels: how many, the shared pool, and BLAS on one thread when a kernel asks.
 
 The number of threads follows ``tf.config.threading.set_intra_op_parallelism_threads`` (0, the
-default, means one per core available to the process).
+default, means one per core available to the process, or ``OPENBLAS_NUM_THREADS`` when set).
+Kernels that run their own blocks in threads (the recurrent ones) take them from one pool, and
+kernels of many small products run BLAS on one thread meanwhile: on two cores a two-thread
+product of a few million multiply-adds spends more time waiting for its second thread than it
+saves, and stalls for milliseconds when another process holds a core.
 """
 
 from __future__ import annotations
@@ -15,16 +13,12 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 from tensorflux.backend.numpy.blas import blas_get_num_threads, blas_set_num_threads
 
-__all__ = ["get_intra_op_threads", "set_intra_op_threads", "split_apply", "split_rows"]
-
-# Below this many elements per slice the hand-off to a thread (~10-30 us) costs more than it saves.
-MIN_PER_THREAD = 65536
+__all__ = ["get_intra_op_threads", "set_intra_op_threads"]
 
 _lock = threading.Lock()
 _pool: ThreadPoolExecutor | None = None
@@ -136,51 +130,3 @@ def _after_fork_in_child() -> None:
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
-
-
-def split_apply(kernel: Callable[..., Any], arrays: list[Any], *scalars: Any) -> None:
-    """``kernel(*slices, *scalars)`` over one slice of the flat ``arrays`` per thread.
-
-    ``arrays`` are 1-D and of one length; the kernel writes its results into some of them.
-    """
-    n = arrays[0].shape[0]
-    k = min(num_threads(), n // MIN_PER_THREAD)
-    if k <= 1:
-        kernel(*arrays, *scalars)
-        return
-    bounds = [n * i // k for i in range(k + 1)]
-    pool = executor(k - 1)
-    futures: list[Future[Any]] = [
-        pool.submit(kernel, *(a[bounds[i] : bounds[i + 1]] for a in arrays), *scalars) for i in range(1, k)
-    ]
-    kernel(*(a[: bounds[1]] for a in arrays), *scalars)
-    for f in futures:
-        f.result()
-
-
-def split_rows(kernel: Callable[..., Any], out: Any, *operands: Any, **params: Any) -> Any:
-    """``kernel(*operands, out=out, **params)`` for an elementwise kernel, one block of rows per thread.
-
-    ``out`` is the C-contiguous result; an operand with ``out``'s rank and number of rows is cut
-    into the same blocks, any other (a broadcast bias, a scalar) is passed whole. Returns ``out``.
-    """
-    rows = out.shape[0] if out.ndim else 0
-    k = min(num_threads(), out.size // MIN_PER_THREAD, rows)
-    if k <= 1 or not out.flags.c_contiguous:
-        kernel(*operands, out=out, **params)
-        return out
-    bounds = [rows * i // k for i in range(k + 1)]
-    nd = out.ndim
-
-    def block(i: int) -> list[Any]:
-        lo, hi = bounds[i], bounds[i + 1]
-        return [a[lo:hi] if getattr(a, "ndim", 0) == nd and a.shape[0] == rows else a for a in operands]
-
-    pool = executor(k - 1)
-    futures = [
-        pool.submit(kernel, *block(i), out=out[bounds[i] : bounds[i + 1]], **params) for i in range(1, k)
-    ]
-    kernel(*block(0), out=out[: bounds[1]], **params)
-    for f in futures:
-        f.result()
-    return out
