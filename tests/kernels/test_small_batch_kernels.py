@@ -16,6 +16,7 @@ import pytest
 
 conv_k = importlib.import_module("tensorflux.backend.numpy.conv")
 pool_k = importlib.import_module("tensorflux.backend.numpy.pool")
+threads_k = importlib.import_module("tensorflux.backend.numpy.threads")
 
 rng = np.random.default_rng(11)
 
@@ -119,8 +120,8 @@ def test_small_conv_runs_on_one_blas_thread(monkeypatch):
     monkeypatch.setattr(conv_k, "_SMALL_PLANS", {})
     seen = []
     matmul = np.matmul
-    monkeypatch.setattr(conv_k, "blas_get_num_threads", lambda: 4)
-    monkeypatch.setattr(conv_k, "blas_set_num_threads", lambda n: seen.append(n))
+    monkeypatch.setattr(threads_k, "blas_get_num_threads", lambda: 4)
+    monkeypatch.setattr(threads_k, "blas_set_num_threads", lambda n: seen.append(n))
     monkeypatch.setattr(conv_k.np, "matmul", lambda a, b, **k: seen.append("gemm") or matmul(a, b, **k))
     x = rng.standard_normal((1, 13, 13, 32)).astype(np.float32)  # 2.2M multiply-adds
     conv_k.conv(x, rng.standard_normal((3, 3, 32, 64)).astype(np.float32), (1, 1), (1, 1), ((0, 0), (0, 0)))

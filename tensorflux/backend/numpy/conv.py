@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from tensorflux.backend.numpy.blas import blas_get_num_threads, blas_set_num_threads
+from tensorflux.backend.numpy.threads import one_blas_thread
 
 
 def conv_output_size(size: int, k: int, stride: int, dilation: int, lo: int, hi: int) -> int:
@@ -89,14 +89,8 @@ def _matmul(a: Any, b: Any, out: Any = None) -> Any:
     """
     if min(a.shape[-2], a.shape[-1], b.shape[-1]) > _SKINNY:
         return np.matmul(a, b, out=out)
-    n = blas_get_num_threads()
-    if n is None or n <= 1:
+    with one_blas_thread():
         return np.matmul(a, b, out=out)
-    blas_set_num_threads(1)
-    try:
-        return np.matmul(a, b, out=out)
-    finally:
-        blas_set_num_threads(n)
 
 
 _SKINNY = 16
@@ -230,14 +224,8 @@ def _view(a: Any, shape: Any, strides: Any) -> Any:
 
 
 def _one_thread_matmul(a: Any, b: Any) -> Any:
-    n = blas_get_num_threads()
-    if n is None or n <= 1:
+    with one_blas_thread():
         return np.matmul(a, b)
-    blas_set_num_threads(1)
-    try:
-        return np.matmul(a, b)
-    finally:
-        blas_set_num_threads(n)
 
 
 def _conv_chunked(x: Any, w: Any, strides: Any, dilations: Any, pads: Any, out: Any, step: int) -> Any:

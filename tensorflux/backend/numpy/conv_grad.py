@@ -20,12 +20,13 @@ Measured on the seed CNN (batch 64, one BLAS thread, a shared 2-core machine):
 
 from __future__ import annotations
 
+import contextlib
 import math
 from typing import Any
 
 import numpy as np
 
-from tensorflux.backend.numpy.blas import blas_get_num_threads, blas_set_num_threads
+from tensorflux.backend.numpy.threads import one_blas_thread
 
 # A GEMM under this many multiply-adds runs on one BLAS thread when it is one of a loop of
 # per-tap products: waking the second thread for each costs more than it saves once the
@@ -37,32 +38,11 @@ _TAP_GEMM_ONE_THREAD = 1 << 25
 _POOL_BLOCK_BYTES = 512 * 1024
 
 
-class _OneBlasThread:
-    """Run the enclosed BLAS calls on one thread (a no-op where the count cannot be set)."""
-
-    def __enter__(self) -> None:
-        self.saved = blas_get_num_threads()
-        if self.saved is not None and self.saved > 1:
-            blas_set_num_threads(1)
-
-    def __exit__(self, *exc: Any) -> None:
-        if self.saved is not None and self.saved > 1:
-            blas_set_num_threads(self.saved)
-
-
 def _tap_gemms_threads(m: int, k: int, n: int) -> Any:
     """The thread context for a loop of ``(m, k) @ (k, n)`` tap products."""
     if m * k * n < _TAP_GEMM_ONE_THREAD:
-        return _OneBlasThread()
-    return _NoChange()
-
-
-class _NoChange:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: Any) -> None:
-        return None
+        return one_blas_thread()
+    return contextlib.nullcontext()
 
 
 def tiles_exactly(x: Any, y: Any, ksize: Any) -> bool:
