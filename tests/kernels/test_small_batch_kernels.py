@@ -116,8 +116,9 @@ def test_large_products_keep_the_general_path(monkeypatch):
         np.testing.assert_array_equal(cols, conv_k.im2col(x, ws[:2], (1, 1), (1, 1), ((0, 0), (0, 0))))
 
 
-def test_small_conv_runs_on_one_blas_thread(monkeypatch):
+def test_small_conv_runs_on_one_blas_thread_while_the_machine_is_busy(monkeypatch):
     monkeypatch.setattr(conv_k, "_SMALL_PLANS", {})
+    monkeypatch.setattr(threads_k, "machine_busy", lambda: True)
     seen = []
     matmul = np.matmul
     monkeypatch.setattr(threads_k, "blas_get_num_threads", lambda: 4)
@@ -130,6 +131,21 @@ def test_small_conv_runs_on_one_blas_thread(monkeypatch):
     x = rng.standard_normal((1, 28, 28, 1)).astype(np.float32)  # under OpenBLAS's own serial size
     conv_k.conv(x, rng.standard_normal((3, 3, 1, 32)).astype(np.float32), (1, 1), (1, 1), ((0, 0), (0, 0)))
     assert seen == ["gemm"]
+    seen.clear()
+    monkeypatch.setattr(threads_k, "machine_busy", lambda: False)  # idle: BLAS as configured
+    x = rng.standard_normal((1, 13, 13, 32)).astype(np.float32)
+    conv_k.conv(x, rng.standard_normal((3, 3, 32, 64)).astype(np.float32), (1, 1), (1, 1), ((0, 0), (0, 0)))
+    assert seen == ["gemm"]
+
+
+def test_machine_busy_reads_the_load_at_most_once_a_second(monkeypatch):
+    loads = iter([(9.0, 0, 0), (0.0, 0, 0)])
+    monkeypatch.setattr(threads_k.os, "getloadavg", lambda: next(loads))
+    monkeypatch.setattr(threads_k, "_load", [-1e9, False])
+    assert threads_k.machine_busy() is True
+    assert threads_k.machine_busy() is True  # cached: the second load is not read yet
+    threads_k._load[0] -= 2.0
+    assert threads_k.machine_busy() is False
 
 
 def _pool_reference(x, ksize):

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from tensorflux.backend.numpy.threads import one_blas_thread
+from tensorflux.backend.numpy.threads import small_gemm_threads
 
 
 def conv_output_size(size: int, k: int, stride: int, dilation: int, lo: int, hi: int) -> int:
@@ -79,7 +79,8 @@ def im2col(x: Any, ksize: Any, strides: Any, dilations: Any, pads: Any, groups: 
 
 
 def _matmul(a: Any, b: Any, out: Any = None) -> Any:
-    """``a @ b``; a skinny product (a side of at most ``_SKINNY``) runs on one BLAS thread.
+    """``a @ b``; a skinny product (a side of at most ``_SKINNY``) runs on one BLAS thread when
+    the machine is busy (``threads.small_gemm_threads``).
 
     Such a product (the first conv layer's K=9, its filter gradient's 9x32 result, the bias
     gradient's one row) is bound by memory, so a second thread gains little; on a shared
@@ -89,7 +90,7 @@ def _matmul(a: Any, b: Any, out: Any = None) -> Any:
     """
     if min(a.shape[-2], a.shape[-1], b.shape[-1]) > _SKINNY:
         return np.matmul(a, b, out=out)
-    with one_blas_thread():
+    with small_gemm_threads():
         return np.matmul(a, b, out=out)
 
 
@@ -224,7 +225,7 @@ def _view(a: Any, shape: Any, strides: Any) -> Any:
 
 
 def _one_thread_matmul(a: Any, b: Any) -> Any:
-    with one_blas_thread():
+    with small_gemm_threads():
         return np.matmul(a, b)
 
 

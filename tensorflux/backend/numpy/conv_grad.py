@@ -26,11 +26,12 @@ from typing import Any
 
 import numpy as np
 
-from tensorflux.backend.numpy.threads import one_blas_thread
+from tensorflux.backend.numpy.threads import small_gemm_threads
 
-# A GEMM under this many multiply-adds runs on one BLAS thread when it is one of a loop of
-# per-tap products: waking the second thread for each costs more than it saves once the
-# machine is busy (seed CNN, layer 2 input gradient: 9 x 16M; 2 threads 25-68 ms, 1 thread 7 ms).
+# A GEMM under this many multiply-adds, one of a loop of per-tap products, runs on one BLAS
+# thread while the machine is busy: waking the second thread for each then costs more than it
+# saves (seed CNN, layer 2 input gradient: 9 x 16M; 2 threads 25-68 ms, 1 thread 7 ms). On an
+# idle machine two threads were ~5% faster over a whole training step.
 _TAP_GEMM_ONE_THREAD = 1 << 25
 
 # Rows of work of the tiled max-pool gradient per block: the input block, its boolean mask and
@@ -41,7 +42,7 @@ _POOL_BLOCK_BYTES = 512 * 1024
 def _tap_gemms_threads(m: int, k: int, n: int) -> Any:
     """The thread context for a loop of ``(m, k) @ (k, n)`` tap products."""
     if m * k * n < _TAP_GEMM_ONE_THREAD:
-        return one_blas_thread()
+        return small_gemm_threads()
     return contextlib.nullcontext()
 
 

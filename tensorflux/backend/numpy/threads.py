@@ -13,8 +13,10 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from tensorflux.backend.numpy.blas import blas_get_num_threads, blas_set_num_threads
 
@@ -119,6 +121,30 @@ def one_blas_thread() -> Iterator[None]:
             _blas_users -= 1
             if _blas_users == 0 and _blas_saved is not None and _blas_saved > 1:
                 blas_set_num_threads(_blas_saved)
+
+
+def machine_busy() -> bool:
+    """Whether other processes hold the cores (1-minute load above the cores; asked once a second).
+
+    A multi-threaded product of a few million multiply-adds is a little faster on an idle
+    machine and many times slower on a busy one, where its second thread waits for a core.
+    """
+    now = time.monotonic()
+    if now - _load[0] > 1.0:
+        try:
+            busy = os.getloadavg()[0] > available_cores() + 0.5
+        except OSError:
+            busy = False
+        _load[:] = [now, busy]
+    return bool(_load[1])
+
+
+_load: list[Any] = [-1e9, False]
+
+
+def small_gemm_threads() -> contextlib.AbstractContextManager[None]:
+    """For a small product: BLAS on one thread while the machine is busy, else as configured."""
+    return one_blas_thread() if machine_busy() else contextlib.nullcontext()
 
 
 def _after_fork_in_child() -> None:
