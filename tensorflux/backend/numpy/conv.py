@@ -157,7 +157,8 @@ def conv(
 # A convolution of at most this many multiply-adds (one sample of a small CNN: the seed CNN's
 # second layer at batch 1 has 2.2M) takes ``_conv_small``.  At that size a second BLAS thread
 # saves ~20 us when it is already spinning, but waking it on a busy machine measured 80x slower
-# (that layer inside ``model(x)``: 6.7 ms median against 83 us on one thread).
+# (that layer inside ``model(x)``: 6.7 ms median against 83 us on one thread), so while the
+# machine is busy these GEMMs run on one thread (``threads.small_gemm_threads``).
 _SMALL_MACS = 1 << 22
 
 # OpenBLAS runs a GEMM of at most this many multiply-adds on one thread by itself
@@ -173,7 +174,7 @@ _MAX_SMALL_PLANS = 256
 
 
 def _small_plan(x: Any, w: Any, strides: Any, dilations: Any, pads: Any, out: Any) -> tuple[Any, ...]:
-    """``(view shape, view strides, one channel, rows, columns, output shape, one BLAS thread, padded)``."""
+    """``(view shape, view strides, one channel, rows, columns, output shape, threaded GEMM, padded)``."""
     ksize = tuple(w.shape[:-2])
     f = w.shape[-1]
     n, c = x.shape[0], x.shape[-1]
@@ -196,8 +197,8 @@ def _small_plan(x: Any, w: Any, strides: Any, dilations: Any, pads: Any, out: An
 
 def _conv_small(x: Any, w: Any, pads: Any, plan: tuple[Any, ...], keep_cols: bool) -> Any:
     """``conv`` for small products: the general path's im2col matrix (same layout, same values) built
-    with one copy and a cheap view, and its GEMM on one BLAS thread: the general path's result to
-    float32 rounding (its bits where that path's GEMM also ran on one thread).
+    with one copy and a cheap view, and its GEMM on one BLAS thread while the machine is busy: the
+    general path's result to float32 rounding (its bits where both GEMMs ran on one thread).
 
     At batch 1 the kernels are a few tens of microseconds, so the general path's per-call costs
     (``as_strided`` ~7 us, one slice copy per tap for one channel) were a third of the time.
@@ -209,7 +210,7 @@ def _conv_small(x: Any, w: Any, pads: Any, plan: tuple[Any, ...], keep_cols: boo
     else:
         cols = v.reshape(m, k)
     w2 = w.reshape(k, y_shape[-1])
-    y = _one_thread_matmul(cols, w2) if one_thread else np.matmul(cols, w2)
+    y = _small_matmul(cols, w2) if one_thread else np.matmul(cols, w2)
     y = y.reshape(y_shape)
     return (y, cols) if keep_cols else y
 
@@ -224,7 +225,7 @@ def _view(a: Any, shape: Any, strides: Any) -> Any:
     return v
 
 
-def _one_thread_matmul(a: Any, b: Any) -> Any:
+def _small_matmul(a: Any, b: Any) -> Any:
     with small_gemm_threads():
         return np.matmul(a, b)
 
