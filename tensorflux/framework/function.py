@@ -440,7 +440,6 @@ class Function:
             if not done or not execute:
                 tracer.rollback()
                 restore_random_state(saved_random)
-            _release(tracer)
         graph.outputs = outputs
         template = (
             marks[0] if not nest.is_nested(out) and len(marks) == 1 else nest.pack_sequence_as(out, marks)
@@ -499,23 +498,6 @@ def _forget(key: int, refs: dict[int, Any], maps: tuple[dict[int, Any], ...]) ->
             m.pop(key, None)
 
     return forget
-
-
-def _release(tracer: Tracer) -> None:
-    """Drop what a finished trace holds: every array it saw, so ids stayed unique while it ran.
-
-    Some of the tracer's helpers close over it in reference cycles, which only the cyclic
-    collector breaks, and it does not run for large arrays; without this a batch-1000 trace
-    of the seed CNN kept ~370 MB of intermediates alive through the replays that followed.
-    """
-    for name in ("keep", "capture_tensors"):
-        held = getattr(tracer, name, None)
-        if isinstance(held, list):
-            held.clear()
-    for name in ("by_tensor", "by_array", "roots", "root_values", "saved", "assigned", "_var_arrays"):
-        held = getattr(tracer, name, None)
-        if isinstance(held, dict):
-            held.clear()
 
 
 def _spec_of(obj: Any) -> Any:

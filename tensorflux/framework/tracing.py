@@ -141,13 +141,18 @@ def _slotted(prim: Any, n_fixed: int) -> P.Primitive:
 class Tracer:
     """Records primitives into ``graph``; ``parent`` is the enclosing tracer of a sub-graph."""
 
+    @property
+    def root(self) -> Tracer:
+        return self._root if self._root is not None else self
+
     def __init__(self, graph: Graph, parent: Tracer | None = None, capture_variables: bool = False) -> None:
         self.graph = graph
         self.parent = parent
         # a cond branch reads variables through the enclosing graph (so tapes see them); a loop
         # body reads them itself, at every iteration
         self.capture_variables = capture_variables and parent is not None
-        self.root: Tracer = parent.root if parent is not None else self
+        # the outermost tracer (a property: a tracer holding itself would be a reference cycle)
+        self._root: Tracer | None = parent.root if parent is not None else None
         # only the tracing thread is recorded: a Dataset's prefetch thread runs ops meanwhile
         self.thread = get_ident()
         self.by_tensor: dict[int, int] = {}
@@ -339,23 +344,27 @@ class Tracer:
     def _dynamic_params(self, prim: Any, ins: list[int], params: dict[str, Any]) -> Any:
         """Move arrays of dynamic values out of ``params`` into extra inputs (a tensor index)."""
         extra: list[int] = []
-
-        def scan(p: Any) -> Any:
-            if isinstance(p, tuple):
-                return tuple(scan(x) for x in p)
-            if isinstance(p, list):
-                return [scan(x) for x in p]
-            if B.is_array(p):
-                v = self.by_array.get(id(p))
-                if v is not None and v in self.dynamic:
-                    extra.append(v)
-                    return _Slot(len(extra) - 1)
-            return p
-
-        new = {k: scan(p) for k, p in params.items()}
+        new = {k: self._slot_arrays(p, extra) for k, p in params.items()}
         if not extra:
             return prim, ins, params
         return _slotted(prim, len(ins)), ins + extra, new
+
+    def _slot_arrays(self, p: Any, extra: list[int]) -> Any:
+        """``p`` with each array of a dynamic value replaced by a slot (its value appended to ``extra``).
+
+        A method, not a recursive closure: a closure that calls itself is a reference cycle that
+        would keep the tracer, and every array it saw, alive until the cyclic collector runs.
+        """
+        if isinstance(p, tuple):
+            return tuple(self._slot_arrays(x, extra) for x in p)
+        if isinstance(p, list):
+            return [self._slot_arrays(x, extra) for x in p]
+        if B.is_array(p):
+            v = self.by_array.get(id(p))
+            if v is not None and v in self.dynamic:
+                extra.append(v)
+                return _Slot(len(extra) - 1)
+        return p
 
     def dynamic_index(self, index: Any) -> Any:
         """``x[i]`` with a symbolic integer ``i``: keep ``i`` an array, which the graph reads when it runs."""
