@@ -1,4 +1,4 @@
-"""The backward kernels of ``backend/numpy/conv_grad.py`` against plain references.
+"""The tiled max-pool gradient and the per-tap conv input gradient against plain references.
 
 ``max_pool_grad_tiled`` must give the bits of a window-by-window ``argmax`` (first max in
 row-major order wins, as the general kernel): ties are frequent (ReLU zeros, flat image
@@ -17,7 +17,6 @@ import pytest
 
 conv_k = importlib.import_module("tensorflux.backend.numpy.conv")
 pool_k = importlib.import_module("tensorflux.backend.numpy.pool")
-cg = importlib.import_module("tensorflux.backend.numpy.conv_grad")
 
 rng = np.random.default_rng(11)
 VALID2 = ((0, 0), (0, 0))
@@ -48,22 +47,22 @@ def _pool_grad_reference(x, g, ksize):
 )
 @pytest.mark.parametrize("block_bytes", [64, 1 << 20])  # many blocks (short last one) / one block
 def test_max_pool_grad_tiled_matches_first_max_reference(shape, ksize, block_bytes, monkeypatch):
-    monkeypatch.setattr(cg, "_POOL_BLOCK_BYTES", block_bytes)
+    monkeypatch.setattr(pool_k, "_POOL_BLOCK_BYTES", block_bytes)
     x = rng.integers(0, 3, shape).astype(np.float32)  # many ties inside windows
     y = pool_k.max_pool(x, ksize, ksize, VALID2)
     g = rng.standard_normal(y.shape).astype(np.float32)
-    dx = cg.max_pool_grad_tiled(x, y, g, ksize)
+    dx = pool_k.max_pool_grad_tiled(x, y, g, ksize)
     np.testing.assert_array_equal(dx, _pool_grad_reference(x, g, ksize))
 
 
 def test_dispatch_takes_tiled_kernel_only_when_windows_cover_the_input(monkeypatch):
-    monkeypatch.setattr(cg, "_TILED_MIN_SIZE", 1)
+    monkeypatch.setattr(pool_k, "_TILED_MIN_SIZE", 1)
     x = rng.integers(0, 3, (2, 8, 8, 3)).astype(np.float32)
     y = pool_k.max_pool(x, (2, 2), (2, 2), VALID2)
-    assert cg.tiles_exactly(x, y, (2, 2))
+    assert pool_k.tiles_exactly(x, y, (2, 2))
     odd = x[:, :7, :7]
-    assert not cg.tiles_exactly(odd, pool_k.max_pool(odd, (2, 2), (2, 2), VALID2), (2, 2))
-    assert not cg.tiles_exactly(x, y, (2, 2, 1))
+    assert not pool_k.tiles_exactly(odd, pool_k.max_pool(odd, (2, 2), (2, 2), VALID2), (2, 2))
+    assert not pool_k.tiles_exactly(x, y, (2, 2, 1))
     # through the public kernels, the fused ReLU variant included
     g = rng.standard_normal(y.shape).astype(np.float32)
     ref = _pool_grad_reference(x, g, (2, 2))
@@ -81,9 +80,9 @@ def test_seed_cnn_first_pool_same_bits_as_per_tap_kernel():
     x[:, :6, :6] = 0.5
     y = pool_k.max_pool(x, (2, 2), (2, 2), VALID2)
     g = rng.standard_normal(y.shape).astype(np.float32)
-    assert cg.tiles_exactly(x, y, (2, 2))
+    assert pool_k.tiles_exactly(x, y, (2, 2))
     np.testing.assert_array_equal(
-        cg.max_pool_grad_tiled(x, y, g, (2, 2)), pool_k._max_pool_grad_taps(x, y, g, (2, 2), True)
+        pool_k.max_pool_grad_tiled(x, y, g, (2, 2)), pool_k._max_pool_grad_taps(x, y, g, (2, 2), True)
     )
 
 
@@ -105,14 +104,14 @@ def test_conv_backprop_input_is_adjoint_of_conv(x_shape, w_shape, strides, dilat
     w = rng.standard_normal(w_shape)
     y = conv_k.conv(x, w, strides, dilations, pads, groups)
     dy = rng.standard_normal(y.shape)
-    dx = cg.conv_backprop_input_taps(dy, w, x_shape, _taps(w, strides, dilations, dy), pads, groups)
+    dx = conv_k.conv_backprop_input_taps(dy, w, x_shape, _taps(w, strides, dilations, dy), pads, groups)
     assert dx.shape == x_shape
     np.testing.assert_allclose(np.vdot(x, dx), np.vdot(y, dy), rtol=1e-12)
 
 
 @pytest.mark.parametrize("one_thread_below", [0, 1 << 40])
 def test_conv_backprop_input_float32_same_on_one_or_more_blas_threads(one_thread_below, monkeypatch):
-    monkeypatch.setattr(cg, "_TAP_GEMM_ONE_THREAD", one_thread_below)
+    monkeypatch.setattr(conv_k, "_TAP_GEMM_ONE_THREAD", one_thread_below)
     dy = rng.standard_normal((8, 11, 11, 64)).astype(np.float32)
     w = rng.standard_normal((3, 3, 32, 64)).astype(np.float32)
     dx = conv_k.conv_backprop_input(dy, w, (8, 13, 13, 32), (1, 1), (1, 1), VALID2)

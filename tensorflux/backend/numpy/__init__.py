@@ -3,7 +3,6 @@
 
 from tensorflux.backend.numpy.attention import *  # noqa: F401,F403
 from tensorflux.backend.numpy.conv import *  # noqa: F401,F403
-from tensorflux.backend.numpy.conv_grad import *  # noqa: F401,F403
 from tensorflux.backend.numpy import _malloc  # noqa: F401  (heap reuse for large buffers)
 from tensorflux.backend.numpy.core import *  # noqa: F401,F403
 from tensorflux.backend.numpy.embedding import *  # noqa: F401,F403
