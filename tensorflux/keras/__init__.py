@@ -11,9 +11,26 @@ from typing import Any
 __version__ = "3.6.0"  # the Keras API version this package follows (written into saved files)
 
 _SUBMODULES = (
-    "activations", "applications", "backend", "callbacks", "config", "constraints", "datasets",
-    "initializers", "layers", "losses", "metrics", "mixed_precision", "models", "ops", "optimizers",
-    "preprocessing", "random", "regularizers", "saving", "utils",
+    "activations",
+    "applications",
+    "backend",
+    "callbacks",
+    "config",
+    "constraints",
+    "datasets",
+    "initializers",
+    "layers",
+    "losses",
+    "metrics",
+    "mixed_precision",
+    "models",
+    "ops",
+    "optimizers",
+    "preprocessing",
+    "random",
+    "regularizers",
+    "saving",
+    "utils",
 )
 _NAMES = {
     "Input": "tensorflux.keras.layers",

@@ -13,6 +13,8 @@ from typing import Any
 
 import numpy as np
 
+from tensorflux.backend.numpy.threads import split_rows
+
 
 def buffer_root(a: Any) -> tuple[Any, bool]:
     """The array that owns ``a``'s memory, and whether that memory may be written."""
@@ -35,32 +37,52 @@ def ignore_fp_errors() -> Iterator[None]:
         yield
 
 
+def _threaded(kernel: Callable[..., Any]) -> Callable[..., Any]:
+    """``kernel`` run over blocks of rows on all cores when the result is large (``split_rows``)."""
+
+    def run(*operands: Any, out: Any = None, **params: Any) -> Any:
+        if out is None:
+            return kernel(*operands, out=None, **params)
+        return split_rows(kernel, out, *operands, **params)
+
+    return run
+
+
 def _unary(f: Any) -> Callable[..., Any]:
-    return lambda x, out: f(x, out=out)
+    return _threaded(lambda x, out: f(x, out=out))
 
 
 def _binary(f: Any) -> Callable[..., Any]:
-    return lambda x, y, out: f(x, y, out=out)
+    return _threaded(lambda x, y, out: f(x, y, out=out))
 
 
+@_threaded
 def _relu(x: Any, out: Any) -> Any:
     return np.maximum(x, 0, out=out)
 
 
+@_threaded
 def _reciprocal(x: Any, out: Any) -> Any:
     return np.true_divide(1, x, out=out)
 
 
+@_threaded
 def _rsqrt(x: Any, out: Any) -> Any:
-    np.sqrt(x, out=out)
+    out = np.sqrt(x, out=out)
     return np.true_divide(1, out, out=out)
 
 
-def _bias_add(x: Any, b: Any, out: Any, axis: int) -> Any:
+def _bias_add_kernel(x: Any, b: Any, out: Any, axis: int) -> Any:
+    return np.add(x, b, out=out)
+
+
+def _bias_add(x: Any, b: Any, out: Any = None, axis: int = -1) -> Any:
     axis %= x.ndim
     if axis != x.ndim - 1:
         b = b.reshape((-1,) + (1,) * (x.ndim - axis - 1))
-    return np.add(x, b, out=out)
+    if out is None:
+        return np.add(x, b)
+    return split_rows(_bias_add_kernel, out, x, b, axis=axis)
 
 
 _UNARY = (

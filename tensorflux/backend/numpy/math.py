@@ -7,6 +7,8 @@ from typing import Any
 
 import numpy as np
 
+from tensorflux.backend.numpy.threads import split_rows
+
 # Elementwise functions whose NumPy ufunc is the whole implementation.
 add = np.add
 subtract = np.subtract
@@ -82,9 +84,15 @@ def relu(x: Any) -> Any:
     return np.maximum(x, 0)
 
 
+def _relu_grad_kernel(g: Any, y: Any, out: Any) -> Any:
+    return np.multiply(g, y > 0, out=out, dtype=g.dtype)
+
+
 def relu_grad(g: Any, y: Any) -> Any:
     """``g`` where the relu output ``y`` is positive, else 0 (4x faster than ``np.where``)."""
-    return np.multiply(g, y > 0, dtype=g.dtype)
+    if g.shape != y.shape or g.ndim == 0:
+        return np.multiply(g, y > 0, dtype=g.dtype)
+    return split_rows(_relu_grad_kernel, np.empty(g.shape, g.dtype), g, y)
 
 
 def softplus(x: Any) -> Any:

@@ -2,7 +2,7 @@
 
 Each kernel returns fresh arrays for the new variable and slot values, computed with exactly the
 operations (and order) of the optimizer's update rule written with tensor ops, so the result is
-bitwise the same.
+bitwise the same; it runs over slices of the flat arrays on all cores (``threads``).
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+
+from tensorflux.backend.numpy.threads import split_apply
 
 __all__ = ["adam_update"]
 
@@ -45,5 +47,5 @@ def adam_update(
     outs = (np.empty(w.shape, dt), np.empty(w.shape, dt), np.empty(w.shape, dt))  # C order: flat views
     flat = [np.ascontiguousarray(a).reshape(-1) for a in (w, m, v, g)] + [o.reshape(-1) for o in outs]
     scalars = [np.asarray(s, dt) for s in (1.0 - beta_1, 1.0 - beta_2, alpha, epsilon)]
-    _adam_span(*flat, *scalars)
+    split_apply(_adam_span, flat, *scalars)
     return outs

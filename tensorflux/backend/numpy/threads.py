@@ -1,9 +1,17 @@
-"""Threads for kernels: how many, the shared pool, and BLAS on one thread when a kernel asks.
+"""Threads for kernels: how many, the shared pool, elementwise kernels split over cores, and
+BLAS on one thread when a kernel asks.
 
 The number of threads follows ``tf.config.threading.set_intra_op_parallelism_threads`` (0, the
 default, means one per core available to the process, or ``OPENBLAS_NUM_THREADS`` when set).
-Kernels that run their own blocks in threads (the recurrent ones) take them from one pool, and
-kernels of many small products run BLAS on one thread meanwhile: on two cores a two-thread
+
+NumPy's ufuncs release the GIL but run on one core, while BLAS uses them all. Long elementwise
+passes (an optimizer update over every weight, a ReLU over a conv layer's output) therefore run
+over one slice of their arrays per core (``split_apply``, ``split_rows``): each slice sees the
+same operations in the same order, so the result is bitwise that of one call. This pays only
+because OpenBLAS's idle threads are told to sleep soon after a product (``blas.
+blas_quiet_idle_threads``); by default they spin for ~0.1 s on the core the slice would run on.
+
+Kernels of many small products run BLAS on one thread meanwhile: on two cores a two-thread
 product of a few million multiply-adds spends more time waiting for its second thread than it
 saves, and stalls for milliseconds when another process holds a core.
 """
@@ -14,18 +22,22 @@ import contextlib
 import os
 import threading
 import time
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-from tensorflux.backend.numpy.blas import blas_get_num_threads, blas_set_num_threads
+from tensorflux.backend.numpy.blas import blas_get_num_threads, blas_quiet_idle_threads, blas_set_num_threads
 
-__all__ = ["get_intra_op_threads", "set_intra_op_threads"]
+__all__ = ["get_intra_op_threads", "set_intra_op_threads", "split_apply", "split_rows"]
+
+# Below this many elements per slice the hand-off to a thread (~10-30 us) costs more than it saves.
+MIN_PER_THREAD = 65536
 
 _lock = threading.Lock()
 _pool: ThreadPoolExecutor | None = None
 _pool_size = 0
 _requested = 0  # 0: one thread per available core
+_POOL_PREFIX = "tensorflux-kernel"
 
 
 def available_cores() -> int:
@@ -85,7 +97,7 @@ def executor(workers: int) -> ThreadPoolExecutor:
     with _lock:
         if _pool is None or _pool_size < workers:
             old = _pool
-            _pool = ThreadPoolExecutor(workers, thread_name_prefix="tensorflux")
+            _pool = ThreadPoolExecutor(workers, thread_name_prefix=_POOL_PREFIX)
             _pool_size = workers
             if old is not None:
                 old.shutdown(wait=False)
@@ -156,3 +168,65 @@ def _after_fork_in_child() -> None:
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def _slices(size: int, limit: int) -> int:
+    """How many threads an elementwise kernel over ``size`` elements (at most ``limit`` blocks)
+    should use: one where the hand-off costs more than it saves, inside a pool thread (whose
+    pool would wait on itself), or while other processes hold the cores (the slice for the
+    second core would wait for one)."""
+    k = min(num_threads(), size // MIN_PER_THREAD, limit)
+    if k <= 1 or threading.current_thread().name.startswith(_POOL_PREFIX) or machine_busy():
+        return 1
+    return k
+
+
+def split_apply(kernel: Callable[..., Any], arrays: list[Any], *scalars: Any) -> None:
+    """``kernel(*slices, *scalars)`` over one slice of the flat ``arrays`` per thread.
+
+    ``arrays`` are 1-D and of one length; the kernel writes its results into some of them.
+    """
+    n = arrays[0].shape[0]
+    k = _slices(n, n)
+    if k <= 1:
+        kernel(*arrays, *scalars)
+        return
+    bounds = [n * i // k for i in range(k + 1)]
+    pool = executor(k - 1)
+    futures: list[Future[Any]] = [
+        pool.submit(kernel, *(a[bounds[i] : bounds[i + 1]] for a in arrays), *scalars) for i in range(1, k)
+    ]
+    kernel(*(a[: bounds[1]] for a in arrays), *scalars)
+    for f in futures:
+        f.result()
+
+
+def split_rows(kernel: Callable[..., Any], out: Any, *operands: Any, **params: Any) -> Any:
+    """``kernel(*operands, out=out, **params)`` for an elementwise kernel, one block of rows per thread.
+
+    ``out`` is the C-contiguous result; an operand with ``out``'s rank and number of rows is cut
+    into the same blocks, any other (a broadcast bias, a scalar) is passed whole. Returns ``out``.
+    """
+    rows = out.shape[0] if out.ndim else 0
+    k = _slices(out.size, rows) if out.flags.c_contiguous else 1
+    if k <= 1:
+        kernel(*operands, out=out, **params)
+        return out
+    bounds = [rows * i // k for i in range(k + 1)]
+    nd = out.ndim
+
+    def block(i: int) -> list[Any]:
+        lo, hi = bounds[i], bounds[i + 1]
+        return [a[lo:hi] if getattr(a, "ndim", 0) == nd and a.shape[0] == rows else a for a in operands]
+
+    pool = executor(k - 1)
+    futures = [
+        pool.submit(kernel, *block(i), out=out[bounds[i] : bounds[i + 1]], **params) for i in range(1, k)
+    ]
+    kernel(*block(0), out=out[: bounds[1]], **params)
+    for f in futures:
+        f.result()
+    return out
+
+
+QUIET_BLAS = blas_quiet_idle_threads()

@@ -1,7 +1,7 @@
 """The fused Adam kernel gives bitwise the same steps as Adam's rule written with tensor ops.
 
-The rule itself is checked against Keras in test_optimizers.py; here the fused kernel must equal
-the op-by-op rule exactly, eagerly and inside a traced step.
+The rule itself is checked against Keras in test_optimizers.py; here the fused kernel (and its
+split over threads) must equal the op-by-op rule exactly, eagerly and inside a traced step.
 """
 
 import numpy as np
@@ -33,8 +33,8 @@ def _run(fused, arrays, grads, monkeypatch, traced=False, **config):
 
 def _problem(dtype="float32", steps=5):
     rng = np.random.default_rng(0)
-    # a large one, a Fortran-ordered one, a scalar, a small vector
-    shapes = [(200_003,), (40, 30), (), (5,)]
+    # large enough to be split over threads, a Fortran-ordered one, a scalar, a small vector
+    shapes = [(3 * threads.MIN_PER_THREAD + 7,), (40, 30), (), (5,)]
     arrays = [rng.standard_normal(s).astype(dtype) for s in shapes]
     arrays[1] = np.asfortranarray(arrays[1])
     grads = [[rng.standard_normal(s).astype(dtype) for s in shapes] for _ in range(steps)]
@@ -78,6 +78,19 @@ def test_fused_adam_does_not_touch_arrays_read_before_the_step():
     optimizers.Adam(0.1).apply_gradients([(tf.constant(np.ones(4, "float32")), v)])
     np.testing.assert_array_equal(before.numpy(), np.ones(4, "float32"))
     assert float(v.numpy()[0]) == pytest.approx(0.9, abs=1e-6)
+
+
+def test_split_apply_runs_every_slice_once_and_matches_one_call():
+    n = 4 * threads.MIN_PER_THREAD + 3
+    x = np.arange(n, dtype=np.float64)
+    out = np.zeros(n)
+
+    def kernel(a, o, c):
+        np.multiply(a, c, out=o)
+        o += 1.0
+
+    threads.split_apply(kernel, [x, out], 2.0)
+    np.testing.assert_array_equal(out, x * 2.0 + 1.0)
 
 
 def test_intra_op_threads_setting():

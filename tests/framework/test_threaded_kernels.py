@@ -1,0 +1,126 @@
+"""Elementwise kernels split over threads give bitwise the results of one NumPy call."""
+
+import os
+import threading
+
+import numpy as np
+import pytest
+
+import tensorflux as tf
+from tensorflux.backend import ops as B
+from tensorflux.backend.numpy import threads
+
+ROWS = 4 * threads.MIN_PER_THREAD // 32 + 3  # several blocks of (ROWS, 32) rows, uneven
+
+
+@pytest.fixture(params=[1, 2, 3])
+def nthreads(request, monkeypatch):
+    # the split is skipped while other processes hold the cores; these tests check the split
+    monkeypatch.setattr(threads, "machine_busy", lambda: False)
+    tf.config.threading.set_intra_op_parallelism_threads(request.param)
+    yield request.param
+    tf.config.threading.set_intra_op_parallelism_threads(0)
+
+
+def _data(shape=(ROWS, 32)):
+    rng = np.random.default_rng(0)
+    return rng.standard_normal(shape).astype("float32"), rng.standard_normal(shape[-1:]).astype("float32")
+
+
+def test_split_rows_broadcast_and_in_place(nthreads):
+    x, b = _data()
+    want = np.maximum(x + b, 0)
+    out = x.copy()
+    threads.split_rows(lambda a, c, out: np.add(a, c, out=out), out, out, b)  # in place, bias broadcast
+    threads.split_rows(lambda a, out: np.maximum(a, 0, out=out), out, out)
+    np.testing.assert_array_equal(out, want)
+
+
+@pytest.mark.parametrize("name", ["add", "multiply", "maximum", "divide"])
+def test_inplace_binary_kernels(nthreads, name):
+    x, b = _data()
+    y = np.abs(_data()[0]) + 1
+    for other in (y, b, np.float32(3.0)):
+        out = np.empty_like(x)
+        B.INPLACE_KERNELS[name](x, other, out=out)
+        np.testing.assert_array_equal(out, getattr(np, {"divide": "true_divide"}.get(name, name))(x, other))
+
+
+def test_inplace_unary_relu_rsqrt_bias_add(nthreads):
+    x, b = _data((ROWS, 4, 8))
+    pos = np.abs(x) + 0.5
+    for name, arg, want in [
+        ("exp", x, np.exp(x)),
+        ("relu", x, np.maximum(x, 0)),
+        ("rsqrt", pos, 1 / np.sqrt(pos)),
+        ("reciprocal", pos, 1 / pos),
+    ]:
+        out = np.empty_like(arg)
+        B.INPLACE_KERNELS[name](arg, out=out)
+        np.testing.assert_array_equal(out, want, err_msg=name)
+    out = np.empty_like(x)
+    B.INPLACE_KERNELS["bias_add"](x, b[:4], out=out, axis=1)
+    np.testing.assert_array_equal(out, x + b[:4].reshape(4, 1))
+
+
+def test_relu_grad(nthreads):
+    g, _ = _data()
+    y = np.maximum(_data()[0][::-1], 0).copy()
+    np.testing.assert_array_equal(B.relu_grad(g, y), g * (y > 0))
+
+
+def test_traced_relu_layer_matches_eager_with_threads(nthreads):
+    x, b = _data()
+
+    def f(x):
+        return tf.nn.relu(tf.nn.bias_add(x * 2.0, b)) * 3.0
+
+    np.testing.assert_array_equal(tf.function(f)(tf.constant(x)).numpy(), f(tf.constant(x)).numpy())
+
+
+def _threads_used(fn):
+    """The names of the threads a kernel ran on (one per block) while ``fn`` ran it."""
+    names = []
+
+    def kernel(*args, **kwargs):
+        names.append(threading.current_thread().name)
+        out = kwargs["out"]
+        out[...] = 1.0
+
+    fn(kernel)
+    return names
+
+
+def test_split_runs_on_as_many_threads_as_asked(nthreads):
+    out = np.zeros((ROWS, 32), np.float32)
+    names = _threads_used(lambda k: threads.split_rows(k, out))
+    assert len(names) == nthreads  # blocks
+    me = threading.current_thread().name
+    assert names.count(me) == 1  # the caller runs one block, the pool the others
+    assert all(n.startswith("tensorflux-kernel") for n in names if n != me)
+    assert (out == 1.0).all()
+
+
+def test_no_split_while_the_machine_is_busy(nthreads, monkeypatch):
+    monkeypatch.setattr(threads, "machine_busy", lambda: True)
+    out = np.zeros((ROWS, 32), np.float32)
+    assert _threads_used(lambda k: threads.split_rows(k, out)) == [threading.current_thread().name]
+
+
+def test_no_split_inside_a_pool_thread(nthreads):
+    # a pool thread waiting on its own pool would wait forever when the pool has one thread
+    out = np.zeros((ROWS, 32), np.float32)
+    names = threads.executor(1).submit(_threads_used, lambda k: threads.split_rows(k, out)).result(timeout=30)
+    assert len(names) == 1 and next(iter(names)).startswith("tensorflux-kernel")
+
+
+def test_openblas_idle_threads_are_told_to_sleep_soon():
+    # set at import unless the user chose a value; a user's value is left alone
+    from tensorflux.backend.numpy import blas
+
+    if blas.blas_get_num_threads() is None:
+        pytest.skip("NumPy's BLAS is not an OpenBLAS")
+    assert os.environ["OPENBLAS_THREAD_TIMEOUT"] == str(blas.IDLE_SPIN_LOG2_CYCLES) or not threads.QUIET_BLAS
+    assert blas.blas_quiet_idle_threads() is False  # already set: nothing changes
+    a = np.ones((256, 256), np.float32)
+    np.testing.assert_array_equal(a @ a, np.full((256, 256), 256.0, np.float32))  # BLAS still works
