@@ -124,3 +124,36 @@ def test_openblas_idle_threads_are_told_to_sleep_soon():
     assert blas.blas_quiet_idle_threads() is False  # already set: nothing changes
     a = np.ones((256, 256), np.float32)
     np.testing.assert_array_equal(a @ a, np.full((256, 256), 256.0, np.float32))  # BLAS still works
+
+
+def _unsplit(monkeypatch, fn):
+    with monkeypatch.context() as m:
+        m.setattr(threads, "machine_busy", lambda: True)
+        return fn()
+
+
+@pytest.mark.parametrize("shape", [(8, 26, 26, 32), (16, 23, 23, 24)])  # tiles exactly / cropped edge
+def test_max_pool_and_its_gradient_split_by_images(nthreads, monkeypatch, shape):
+    from tensorflux.backend.numpy import pool
+
+    rng = np.random.default_rng(1)
+    x = rng.integers(-3, 4, shape).astype(np.float32)  # many ties: the first max must win in every block
+    y = pool.max_pool(x, (2, 2), (2, 2), ((0, 0), (0, 0)))
+    oh, ow = shape[1] // 2, shape[2] // 2
+    want = x[:, : 2 * oh, : 2 * ow].reshape(shape[0], oh, 2, ow, 2, shape[3]).max(axis=(2, 4))
+    np.testing.assert_array_equal(y, want)
+    g = rng.standard_normal(y.shape).astype(np.float32)
+    for grad in (pool.max_pool_grad, pool.max_pool_relu_grad):
+        got = grad(x, y, g, (2, 2), (2, 2), ((0, 0), (0, 0)))
+        ref = _unsplit(monkeypatch, lambda f=grad: f(x, y, g, (2, 2), (2, 2), ((0, 0), (0, 0))))
+        np.testing.assert_array_equal(got, ref)
+    # each window passes its gradient to exactly one input, the first of its maxima
+    dx = pool.max_pool_grad(x, y, np.ones_like(y), (2, 2), (2, 2), ((0, 0), (0, 0)))
+    assert dx.sum() == y.size
+
+
+def test_im2col_split_by_images(nthreads):
+    x = np.random.default_rng(2).standard_normal((16, 13, 13, 32)).astype(np.float32)
+    cols = B.im2col(x, (3, 3), (1, 1), (1, 1), ((0, 0), (0, 0)))
+    want = np.stack([x[:, i : i + 11, j : j + 11] for i in range(3) for j in range(3)], axis=3)
+    np.testing.assert_array_equal(cols, want.reshape(16 * 11 * 11, 9 * 32))

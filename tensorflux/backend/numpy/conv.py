@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from tensorflux.backend.numpy.threads import small_gemm_threads
+from tensorflux.backend.numpy.threads import small_gemm_threads, split_rows
 
 
 def conv_output_size(size: int, k: int, stride: int, dilation: int, lo: int, hi: int) -> int:
@@ -73,12 +73,18 @@ def im2col(x: Any, ksize: Any, strides: Any, dilations: Any, pads: Any, groups: 
         return cols_t.reshape(kk, m).T
     v = _windows(xp, ksize, strides, dilations, out)
     if groups == 1:
-        return v.reshape(m, kk * c)
+        cols = np.empty(v.shape, x.dtype)
+        split_rows(_copy_into, cols, v)  # images per core
+        return cols.reshape(m, kk * c)
     cg = c // groups
     v = v.reshape(v.shape[:-1] + (groups, cg))
     nd = len(out)
     perm = (2 * nd + 1, 0) + tuple(range(1, 2 * nd + 1)) + (2 * nd + 2,)
     return v.transpose(perm).reshape(groups, m, kk * cg)
+
+
+def _copy_into(a: Any, out: Any) -> None:
+    np.copyto(out, a)
 
 
 def _matmul(a: Any, b: Any, out: Any = None) -> Any:

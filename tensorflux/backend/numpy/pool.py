@@ -18,6 +18,8 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
+from tensorflux.backend.numpy.threads import split_rows
+
 
 def _pool_out(x_shape: Any, ksize: Any, strides: Any, pads: Any) -> tuple[int, ...]:
     return tuple(
@@ -64,11 +66,14 @@ def max_pool(x: Any, ksize: Any, strides: Any, pads: Any) -> Any:
         return _max_pool_folded(x, steps)
     out = _pool_out(x.shape, ksize, strides, pads)
     xp = _pad(x, pads, _lowest(x.dtype))
-    taps = _taps(ksize, strides, out)
-    y = xp[next(taps)].copy()
-    for tap in taps:
-        np.maximum(y, xp[tap], out=y)
-    return y
+    y = np.empty((x.shape[0],) + out + (x.shape[-1],), x.dtype)
+    return split_rows(_max_over_taps, y, xp, taps=list(_taps(ksize, strides, out)))  # images per core
+
+
+def _max_over_taps(xp: Any, out: Any, taps: list[Any]) -> None:
+    np.copyto(out, xp[taps[0]])
+    for tap in taps[1:]:
+        np.maximum(out, xp[tap], out=out)
 
 
 # Tiling windows on at most this many input elements fold one spatial dim at a time (below);
@@ -186,8 +191,12 @@ def _max_pool_grad_windows(x: Any, y: Any, g: Any, ksize: tuple[int, ...]) -> An
 
 def _max_pool_grad_taps(x: Any, y: Any, g: Any, ksize: tuple[int, ...], tiled: bool) -> Any:
     """Tiling windows, tap by tap: each tap's hits in a row of one mask, ties to the first tap."""
-    out = y.shape[1:-1]
-    taps = list(_taps(ksize, ksize, out))
+    dx = np.empty(x.shape, g.dtype)
+    return split_rows(_grad_taps, dx, x, y, g, ksize=ksize, tiled=tiled)  # images per core
+
+
+def _grad_taps(x: Any, y: Any, g: Any, out: Any, ksize: tuple[int, ...], tiled: bool) -> None:
+    taps = list(_taps(ksize, ksize, y.shape[1:-1]))
     hit = np.empty((len(taps),) + y.shape, bool)
     for k, tap in enumerate(taps):
         np.equal(x[tap], y, out=hit[k])
@@ -196,11 +205,10 @@ def _max_pool_grad_taps(x: Any, y: Any, g: Any, ksize: tuple[int, ...], tiled: b
         np.greater(hit[k], taken, out=hit[k])  # hit and not taken by an earlier tap
         if k + 1 < len(taps):
             taken |= hit[k]
-    # the rows and columns no window covers get no gradient
-    dx = np.empty(x.shape, g.dtype) if tiled else np.zeros(x.shape, g.dtype)
+    if not tiled:
+        out.fill(0)  # the rows and columns no window covers get no gradient
     for k, tap in enumerate(taps):
-        np.multiply(g, hit[k], out=dx[tap])
-    return dx
+        np.multiply(g, hit[k], out=out[tap])
 
 
 def _split_view(a: Any, out: Any, ksize: Any, writeable: bool = True) -> Any:
@@ -271,17 +279,29 @@ def max_pool_grad_tiled(x: Any, y: Any, g: Any, ksize: tuple[int, int]) -> Any:
     oh, ow = y.shape[1:3]
     rows = n * oh  # one "row" of work: kh input rows and the output row they pool into
     width = ow * kw * c
-    xr = x.reshape(rows, kh, width)
     dx = np.empty(x.shape, g.dtype)
-    dxr = dx.reshape(rows, kh, width)
-    yr = y.reshape(rows * ow, c)
-    gr = g.reshape(rows * ow, c)
-    step = max(1, _POOL_BLOCK_BYTES // max(1, kh * width * x.dtype.itemsize))
+    # rows are independent: one block of them per core (``split_rows``), each in cache-sized steps
+    split_rows(
+        _grad_rows,
+        dx.reshape(rows, kh, width),
+        x.reshape(rows, kh, width),
+        y.reshape(rows, ow, c),
+        g.reshape(rows, ow, c),
+        kw=kw,
+    )
+    return dx
+
+
+def _grad_rows(xr: Any, yr: Any, gr: Any, out: Any, kw: int) -> None:
+    """``max_pool_grad_tiled`` on rows of work: ``xr`` ``(R, kh, ow*kw*C)``, ``yr``/``gr`` ``(R, ow, C)``."""
+    rows, kh, width = xr.shape
+    ow, c = yr.shape[1:]
+    step = max(1, _POOL_BLOCK_BYTES // max(1, kh * width * xr.dtype.itemsize))
     step = min(step, rows)
     # buffers reused by every block (a block is ``step`` rows; the last may be shorter)
     hit_buf = np.empty((step, kh, width), bool)
-    rep_buf = np.empty((step * ow, kw, c), x.dtype)
-    grep_buf = np.empty((step * ow, kw, c), g.dtype)
+    rep_buf = np.empty((step, ow, kw, c), xr.dtype)
+    grep_buf = np.empty((step, ow, kw, c), gr.dtype)
     taken_buf = np.empty((step, ow, c), bool)
     if kw == 2:
         # where a position is the right tap of its window pair (its partner lies ``c`` before it)
@@ -295,18 +315,17 @@ def max_pool_grad_tiled(x: Any, y: Any, g: Any, ksize: tuple[int, int]) -> Any:
         b = r1 - r0
         hit = hit_buf[:b]
         # the max repeated along the window width: the comparison then runs over whole rows
-        rep = rep_buf[: b * ow]
-        rep[...] = yr[r0 * ow : r1 * ow, None, :]
+        rep = rep_buf[:b]
+        rep[...] = yr[r0:r1, :, None, :]
         np.equal(xr[r0:r1], rep.reshape(b, 1, width), out=hit)
         if kw == 2:
             _first_hits_pairs(hit, right, c, pair_buf[:b], any_buf[:b])
         else:
             _first_hits(hit.reshape(b, kh, ow, kw, c), taken_buf[:b])
-        grep = grep_buf[: b * ow]
-        grep[...] = gr[r0 * ow : r1 * ow, None, :]
+        grep = grep_buf[:b]
+        grep[...] = gr[r0:r1, :, None, :]
         # a multiply by the mask, not a masked copy: ``copyto(where=)`` branches on each element
-        np.multiply(hit, grep.reshape(b, 1, width), out=dxr[r0:r1])
-    return dx
+        np.multiply(hit, grep.reshape(b, 1, width), out=out[r0:r1])
 
 
 def _first_hits_pairs(h: Any, right: Any, c: int, pair: Any, seen: Any) -> None:
