@@ -157,3 +157,23 @@ def test_im2col_split_by_images(nthreads):
     cols = B.im2col(x, (3, 3), (1, 1), (1, 1), ((0, 0), (0, 0)))
     want = np.stack([x[:, i : i + 11, j : j + 11] for i in range(3) for j in range(3)], axis=3)
     np.testing.assert_array_equal(cols, want.reshape(16 * 11 * 11, 9 * 32))
+
+
+@pytest.mark.parametrize("pads", [((0, 0), (0, 0)), ((1, 1), (1, 1))])  # VALID / SAME
+def test_conv_input_gradient_split_by_images(nthreads, monkeypatch, pads):
+    rng = np.random.default_rng(3)
+    x_shape = (32, 13, 13, 32)  # two blocks of at least MIN_PER_THREAD elements
+    assert threads.split_count(np.prod(x_shape), 32) == min(nthreads, 2)
+    w = rng.standard_normal((3, 3, 32, 16)).astype(np.float32)
+    out = 13 + sum(pads[0]) - 2
+    dy = rng.standard_normal((32, out, out, 16)).astype(np.float32)
+    got = B.conv_backprop_input(dy, w, x_shape, (1, 1), (1, 1), pads)
+    ref = _unsplit(monkeypatch, lambda: B.conv_backprop_input(dy, w, x_shape, (1, 1), (1, 1), pads))
+    np.testing.assert_allclose(got, ref, rtol=1e-5, atol=1e-5)  # one BLAS thread per block: rounding only
+    # against the definition: dx = sum over taps of dy @ w_tap^T, placed where the tap read
+    dxp = np.zeros((32, 13 + sum(pads[0]), 13 + sum(pads[1]), 32), np.float64)
+    for i in range(3):
+        for j in range(3):
+            dxp[:, i : i + out, j : j + out] += dy.astype(np.float64) @ w[i, j].T.astype(np.float64)
+    lo = pads[0][0]
+    np.testing.assert_allclose(got, dxp[:, lo : lo + 13, lo : lo + 13], rtol=1e-4, atol=1e-4)

@@ -170,7 +170,7 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
-def _slices(size: int, limit: int) -> int:
+def split_count(size: int, limit: int) -> int:
     """How many threads an elementwise kernel over ``size`` elements (at most ``limit`` blocks)
     should use: one where the hand-off costs more than it saves, inside a pool thread (whose
     pool would wait on itself), or while other processes hold the cores (the slice for the
@@ -187,7 +187,7 @@ def split_apply(kernel: Callable[..., Any], arrays: list[Any], *scalars: Any) ->
     ``arrays`` are 1-D and of one length; the kernel writes its results into some of them.
     """
     n = arrays[0].shape[0]
-    k = _slices(n, n)
+    k = split_count(n, n)
     if k <= 1:
         kernel(*arrays, *scalars)
         return
@@ -208,7 +208,7 @@ def split_rows(kernel: Callable[..., Any], out: Any, *operands: Any, **params: A
     into the same blocks, any other (a broadcast bias, a scalar) is passed whole. Returns ``out``.
     """
     rows = out.shape[0] if out.ndim else 0
-    k = _slices(out.size, rows) if out.flags.c_contiguous else 1
+    k = split_count(out.size, rows) if out.flags.c_contiguous else 1
     if k <= 1:
         kernel(*operands, out=out, **params)
         return out
