@@ -63,12 +63,15 @@ def blas_get_num_threads() -> int | None:
 
 
 # How long OpenBLAS's threads wait for the next product before they sleep, as a power of two of
-# CPU cycles: 2**16 is ~25 us at 2.5 GHz, which covers back-to-back products. OpenBLAS's default
-# (2**28, ~0.1 s) keeps its threads spinning through all of a training step's elementwise work,
-# on the cores that work could use (``threads.split_rows``): a 2M-element ReLU split over two
-# threads after a product measured 1.25x slower than on one thread with the default, and 1.5x
-# faster than one thread with this setting.
-IDLE_SPIN_LOG2_CYCLES = 16
+# CPU cycles: 2**20 is ~0.4 ms at 2.4 GHz. OpenBLAS's default (2**28, ~0.1 s) keeps its threads
+# spinning through all of a training step's elementwise work, on the cores that work could use
+# (``threads.split_rows``): a 2M-element ReLU split over two threads after a product measured
+# 1.25x slower than on one thread with the default, and 1.5x faster with a short wait. Shorter
+# waits (2**16) train as fast but make one-sample inference wake a sleeping thread for each
+# small product; sweep on the seed models, samples/s or us at 2**16 / 2**20 / 2**28:
+# MLP 15140 / 14255 / 13072, CNN 2306 / 2172 / 1695, LSTM 4296 / 4404 / 4024, CNN model(x) on
+# one sample 362 / 354 / 348 us.
+IDLE_SPIN_LOG2_CYCLES = 20
 
 
 def blas_quiet_idle_threads(log2_cycles: int = IDLE_SPIN_LOG2_CYCLES) -> bool:

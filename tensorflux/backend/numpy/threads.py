@@ -207,6 +207,9 @@ def split_rows(kernel: Callable[..., Any], out: Any, *operands: Any, **params: A
     ``out`` is the C-contiguous result; an operand with ``out``'s rank and number of rows is cut
     into the same blocks, any other (a broadcast bias, a scalar) is passed whole. Returns ``out``.
     """
+    if out.size < 2 * MIN_PER_THREAD:  # the common small case first: it runs per layer at batch 1
+        kernel(*operands, out=out, **params)
+        return out
     rows = out.shape[0] if out.ndim else 0
     k = split_count(out.size, rows) if out.flags.c_contiguous else 1
     if k <= 1:
