@@ -7,6 +7,9 @@ gradient of the sum of the output with respect to the six weights (not the image
     python3 bench/kernels.py            # tensorflux only
     python3 bench/kernels.py --peers    # also PyTorch (eager) and TensorFlow (tf.function)
 
+tensorflux runs the step both eagerly (as PyTorch does) and under ``tf.function`` (as the
+TensorFlow code does); each is compared with the faster peer.
+
 The peers run in their own processes with /tmp/peers/bin/python when they cannot be imported
 here; rounds alternate between the frameworks and each reports the median step time.  Ratios
 are peer time / tensorflux time (>= 1.0: tensorflux is at least as fast).  Results go to
@@ -40,7 +43,7 @@ def _data():
     return x, ws, bs
 
 
-def tensorflux_step():
+def tensorflux_step(traced: bool = False):
     import tensorflux as tf
 
     x, ws, bs = _data()
@@ -58,7 +61,7 @@ def tensorflux_step():
             loss = tf.reduce_sum(h)
         return tape.gradient(loss, ws + bs)
 
-    return step
+    return tf.function(step) if traced else step
 
 
 # The peers' code: run as a server reading "N" (steps to time) on stdin and answering the times.
@@ -153,9 +156,10 @@ def main() -> None:
     ap.add_argument("--steps", type=int, default=6, help="steps per round")
     args = ap.parse_args()
 
-    step = tensorflux_step()
-    for _ in range(3):
-        step()
+    ours = {"tensorflux": tensorflux_step(), "tensorflux-traced": tensorflux_step(traced=True)}
+    for step in ours.values():
+        for _ in range(3):
+            step()
     peers = []
     if args.peers:
         python = sys.executable if _importable("torch") and _importable("tensorflow") else PEER_PYTHON
@@ -164,14 +168,15 @@ def main() -> None:
                 peers.append(Peer(which, python))
             except (OSError, RuntimeError) as e:
                 print(f"skipping {which}: {e}", file=sys.stderr)
-    times: dict[str, list[float]] = {"tensorflux": []}
+    times: dict[str, list[float]] = {k: [] for k in ours}
     for p in peers:
         times[p.name] = []
     for _ in range(args.rounds):  # alternate, so that load changes hit every framework alike
         # a pause before each framework lets the others' thread pools stop spinning (they would
         # otherwise steal a core from the framework being timed)
-        time.sleep(PAUSE)
-        times["tensorflux"] += _local_time(step, args.steps)
+        for name, step in ours.items():
+            time.sleep(PAUSE)
+            times[name] += _local_time(step, args.steps)
         for p in peers:
             time.sleep(PAUSE)
             times[p.name] += p.time(args.steps)
@@ -188,18 +193,20 @@ def main() -> None:
     }
     # the best step shows each framework's speed when the machine is idle; the median is what a
     # busy shared machine gives
-    print(f"{'framework':<12} {'median ms':>10} {'best ms':>9} {'samples/s':>10}")
+    print(f"{'framework':<18} {'median ms':>10} {'best ms':>9} {'samples/s':>10}")
     for k, v in med.items():
-        print(f"{k:<12} {v:>10.2f} {best[k]:>9.2f} {BATCH / v * 1e3:>10.0f}")
+        print(f"{k:<18} {v:>10.2f} {best[k]:>9.2f} {BATCH / v * 1e3:>10.0f}")
     if peers:
-        ratios = {k: round(v / med["tensorflux"], 3) for k, v in med.items() if k != "tensorflux"}
-        fastest = min(v for k, v in med.items() if k != "tensorflux")
-        ratios["vs_faster_peer"] = round(fastest / med["tensorflux"], 3)
-        result["ratio_peer_over_tensorflux"] = ratios
-        best_fastest = min(v for k, v in best.items() if k != "tensorflux")
-        result["ratio_best_vs_faster_peer"] = round(best_fastest / best["tensorflux"], 3)
-        print("ratios of medians (peer time / tensorflux time, >= 1.0 is the target):", ratios)
-        print("ratio of best steps, faster peer / tensorflux:", result["ratio_best_vs_faster_peer"])
+        fastest = min(med[p.name] for p in peers)
+        best_fastest = min(best[p.name] for p in peers)
+        for name in ours:
+            ratios = {p.name: round(med[p.name] / med[name], 3) for p in peers}
+            ratios["vs_faster_peer"] = round(fastest / med[name], 3)
+            result[f"ratio_peer_over_{name}"] = ratios
+            best_ratio = round(best_fastest / best[name], 3)
+            result[f"ratio_best_vs_faster_peer_{name}"] = best_ratio
+            print(f"{name}: ratios of medians (peer time / tensorflux time, >= 1.0 is the target):", ratios)
+            print(f"{name}: ratio of best steps, faster peer / tensorflux:", best_ratio)
     out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
     os.makedirs(out, exist_ok=True)
     with open(os.path.join(out, "kernels.json"), "w") as f:

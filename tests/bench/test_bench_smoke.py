@@ -30,3 +30,18 @@ def test_bench_smoke_runs_every_workload(tmp_path):
         assert 0.0 <= results[work]["test_acc_after"] <= 1.0
     assert results["latency"]["call_1_ms"] > 0 and results["latency"]["predict_1_ms"] > 0
     assert "cnn train samples/s" in p.stdout
+
+
+@pytest.mark.parametrize("script", ["kernels.py", "kernels_rnn.py"])
+def test_kernel_benches_run(script):
+    # tensorflux only (no peers), one round of one step: the scripts must keep running
+    p = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / script), "--rounds", "1", "--steps", "1"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=dict(os.environ),
+    )
+    assert p.returncode == 0, p.stderr
+    assert "tensorflux" in p.stdout

@@ -177,3 +177,12 @@ def test_conv_input_gradient_split_by_images(nthreads, monkeypatch, pads):
             dxp[:, i : i + out, j : j + out] += dy.astype(np.float64) @ w[i, j].T.astype(np.float64)
     lo = pads[0][0]
     np.testing.assert_allclose(got, dxp[:, lo : lo + 13, lo : lo + 13], rtol=1e-4, atol=1e-4)
+
+
+def test_eager_relu_and_bias_add_split(nthreads):
+    x, b = _data()
+    np.testing.assert_array_equal(B.relu(x), np.maximum(x, 0))
+    np.testing.assert_array_equal(B.bias_add(x, b, -1), x + b)
+    xt = x.T  # not C-ordered: still right
+    np.testing.assert_array_equal(B.relu(xt), np.maximum(xt, 0))
+    assert B.relu(np.arange(-3, 3)).tolist() == [0, 0, 0, 0, 1, 2]  # ints keep numpy's rule

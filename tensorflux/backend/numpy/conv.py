@@ -370,7 +370,13 @@ def bias_add(x: Any, b: Any, axis: int) -> Any:
     k = math.gcd(n, 1 << max(0, (2048 // max(c, 1)).bit_length() - 1)) if n else 1
     if k == 1:
         return x + b
-    return (x.reshape(-1, c * k) + np.tile(b, k)).reshape(x.shape)
+    out = np.empty(x.shape, np.result_type(x.dtype, b.dtype))
+    split_rows(_add_into, out.reshape(-1, c * k), x.reshape(-1, c * k), np.tile(b, k))  # rows per core
+    return out
+
+
+def _add_into(a: Any, b: Any, out: Any) -> None:
+    np.add(a, b, out=out)
 
 
 def bias_add_grad(g: Any, axis: int) -> Any:
