@@ -49,7 +49,7 @@ EFFECTS = {"assign_variable"}
 IMPURE = {"read_variable", "random_draw"}
 # Primitives whose kernel consults ``ACTIVE_TAPES`` (convolution keeps its im2col matrix for the
 # filter gradient): replay runs them as they ran when traced.
-TAPE_SENSITIVE = {"conv"}
+TAPE_SENSITIVE = {"conv", "conv_bias"}
 
 
 class Node:

@@ -5,7 +5,8 @@ with ``gradients.register``.  The backward kernels are primitives too; those of 
 average pooling and resizing are linear, so their own rules are the forward kernels again and
 higher-order gradients work.  The fused backward kernels of max pooling and normalization have
 no rule of their own: differentiating them twice raises ``NotImplementedError``.  One more fused
-kernel, ``max_pool_relu_grad``, appears only in optimised graphs (``passes/pool_relu.py``).
+kernel, ``max_pool_relu_grad``, appears only in optimised graphs (``passes/pool_relu.py``), as do
+``conv_bias`` and ``conv_bias_backprop_filter`` (``passes/conv_bias.py``).
 
 Convolution keeps its im2col matrix from the forward pass (only while a tape records) so the
 filter gradient does not build it again; the matrix is found by the identity of the input
@@ -140,6 +141,36 @@ register(bias_add, _bias_add_vjp)
 register(bias_add_grad, _bias_add_grad_vjp)
 
 
+# -- convolution with its bias: put in traced graphs by passes/conv_bias.py ----------------------
+def _conv_bias_impl(x: Any, w: Any, b: Any, strides: Any, dilations: Any, pads: Any) -> Any:
+    if not P.ACTIVE_TAPES:
+        return B.conv_bias(x, w, b, strides, dilations, pads)
+    y, cols = B.conv_bias(x, w, b, strides, dilations, pads, keep_cols=True)
+    geom = (w.shape[:-2], strides, dilations, pads, 1)
+    k = cols.shape[1] - 1
+    if k == w.size // w.shape[-1]:  # with the ones column: the plain filter gradient can use the rest
+        _save_cols(x, geom + ("bias",), cols)
+        _save_cols(x, geom, cols[:, :k])
+    else:
+        _save_cols(x, geom, cols)
+    return y
+
+
+def _conv_bias_filter_impl(x: Any, dy: Any, w_shape: Any, strides: Any, dilations: Any, pads: Any) -> Any:
+    geom = (tuple(w_shape[:-2]), strides, dilations, pads, 1)
+    cols = _take_cols(x, geom + ("bias",))
+    plain = _take_cols(x, geom)
+    return B.conv_bias_backprop_filter(
+        x, dy, w_shape, strides, dilations, pads, cols=plain if cols is None else cols
+    )
+
+
+conv_bias = primitive("conv_bias", _conv_bias_impl)
+conv_bias_backprop_filter = primitive(
+    "conv_bias_backprop_filter", _conv_bias_filter_impl, multiple_results=True
+)
+
+
 # -- pooling ------------------------------------------------------------------------------------
 max_pool = primitive("max_pool", lambda x, ksize, strides, pads: B.max_pool(x, ksize, strides, pads))
 max_pool_grad = primitive(
@@ -170,6 +201,8 @@ def _no_second_order(name: str) -> Any:
 register(max_pool, lambda g, x, out, needs, **p: (_bind(max_pool_grad, (x, out, g), **p),))
 register(max_pool_grad, _no_second_order("max_pool_grad"))
 register(max_pool_relu_grad, _no_second_order("max_pool_relu_grad"))
+register(conv_bias, _no_second_order("conv_bias"))
+register(conv_bias_backprop_filter, _no_second_order("conv_bias_backprop_filter"))
 register(avg_pool, lambda g, x, out, needs, **p: (_bind(avg_pool_grad, (g,), x_shape=x._value.shape, **p),))
 register(avg_pool_grad, lambda g, dy, out, needs, x_shape, **p: (_bind(avg_pool, (g,), **p),))
 

@@ -15,6 +15,7 @@ MODULES = [
     "tensorflux.framework.passes.buffer_reuse",
     "tensorflux.framework.passes.constant_folding",
     "tensorflux.framework.passes.cse",
+    "tensorflux.framework.passes.conv_bias",
     "tensorflux.framework.passes.dce",
     "tensorflux.framework.passes.fusion",
     "tensorflux.ops.control_flow_ops",

@@ -8,6 +8,8 @@ and returns how many changes it made:
 - ``constant_folding``: nodes whose inputs are all constants are evaluated once;
 - ``cse``: identical pure nodes (and equal small constants) are merged;
 - ``dce``: nodes whose results nobody uses are removed (effects are kept);
+- ``conv_bias``: a convolution and its bias (and their gradients) become one kernel where the
+  backend folds the bias into the product;
 - ``pool_relu``: a ReLU's gradient of a max pool's gradient becomes one kernel (on the pooled grid);
 - ``fusion``: chains of elementwise nodes become one node that runs them in one buffer;
 - ``buffer_reuse``: elementwise nodes write into an input buffer that no one reads afterwards.
@@ -21,13 +23,23 @@ and returns how many changes it made:
 from __future__ import annotations
 
 from tensorflux.framework.graph import Graph
-from tensorflux.framework.passes import algebraic, buffer_reuse, constant_folding, cse, dce, fusion, pool_relu
+from tensorflux.framework.passes import (
+    algebraic,
+    buffer_reuse,
+    constant_folding,
+    conv_bias,
+    cse,
+    dce,
+    fusion,
+    pool_relu,
+)
 
 PASSES = {
     "algebraic": algebraic.run,
     "constant_folding": constant_folding.run,
     "cse": cse.run,
     "dce": dce.run,
+    "conv_bias": conv_bias.run,
     "pool_relu": pool_relu.run,
     "fusion": fusion.run,
     "buffer_reuse": buffer_reuse.run,
@@ -52,6 +64,8 @@ def optimize(graph: Graph, passes: tuple[str, ...] | None = None) -> Graph:
                 changed += PASSES[name](g)
         if not changed:
             break
+    if "conv_bias" in use:
+        conv_bias.run(g)
     if "pool_relu" in use:
         pool_relu.run(g)
     if "fusion" in use and fusion.run(g) and "dce" in use:
