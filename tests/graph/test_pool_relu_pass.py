@@ -121,3 +121,46 @@ def test_traced_values_stay_right_when_dropped_arrays_free_their_ids():
         x = tf.constant(np.random.default_rng(seed).standard_normal((16, 8)).astype(np.float32))
         np.testing.assert_allclose(traced(x).numpy(), f(x).numpy(), rtol=1e-6, atol=1e-6)
     assert traced.experimental_get_tracing_count() == 1
+
+
+def _conv_relu_pool(x, w, b, ksize=2, strides=2):
+    return tf.nn.max_pool2d(
+        tf.nn.relu(tf.nn.bias_add(tf.nn.conv2d(x, w, 1, "VALID"), b)), ksize, strides, "VALID"
+    )
+
+
+def _relu_and_pool_order(fn):
+    graph = fn.raw_graph.copy()
+    pool_relu.run(graph)
+    names = [n.name for n in graph.nodes if n.name in ("relu", "max_pool")]
+    relu = next(n for n in graph.nodes if n.name == "relu")
+    return names, graph.avals[relu.outputs[0]][0]
+
+
+def test_relu_moves_after_a_tiling_pool_with_the_same_values():
+    x, w, b = _data()
+    f = tf.function(_conv_relu_pool)
+    names, relu_shape = _relu_and_pool_order(f.get_concrete_function(x, w, b))
+    assert names == ["max_pool", "relu"] and relu_shape == (4, 3, 3, 3)  # on the pooled grid
+    np.testing.assert_array_equal(f(x, w, b).numpy(), _conv_relu_pool(x, w, b).numpy())
+    # and in a training step, with the fused gradient reading the pool's input (ties included)
+    g = tf.function(_conv_relu_pool_grads)
+    names, _ = _relu_and_pool_order(g.get_concrete_function(x, w, b))
+    assert names == ["max_pool", "relu"]
+    for t, e in zip(g(x, w, b), _conv_relu_pool_grads(x, w, b)):
+        np.testing.assert_array_equal(t.numpy(), e.numpy())
+
+
+def test_relu_stays_before_overlapping_pools_and_when_read_elsewhere():
+    x, w, b = _data()
+    f = tf.function(lambda x, w, b: _conv_relu_pool(x, w, b, ksize=3, strides=2))
+    assert _relu_and_pool_order(f.get_concrete_function(x, w, b))[0] == ["relu", "max_pool"]
+
+    def both(x, w, b):
+        r = tf.nn.relu(tf.nn.conv2d(x, w, 1, "VALID"))
+        return tf.nn.max_pool2d(r, 2, 2, "VALID"), r
+
+    h = tf.function(both)
+    assert _relu_and_pool_order(h.get_concrete_function(x, w, b))[0] == ["relu", "max_pool"]
+    for t, e in zip(h(x, w, b), both(x, w, b)):
+        np.testing.assert_array_equal(t.numpy(), e.numpy())
