@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import itertools
+import time
 
 import numpy as np
 import pytest
@@ -139,13 +140,50 @@ def test_small_conv_runs_on_one_blas_thread_while_the_machine_is_busy(monkeypatc
 
 
 def test_machine_busy_reads_the_load_at_most_once_a_second(monkeypatch):
+    # no earlier sample: the 1-minute load average decides
     loads = iter([(9.0, 0, 0), (0.0, 0, 0)])
     monkeypatch.setattr(threads_k.os, "getloadavg", lambda: next(loads))
-    monkeypatch.setattr(threads_k, "_load", [-1e9, False])
+    monkeypatch.setattr(threads_k, "_busy_cpu_seconds", lambda: None)
+    monkeypatch.setattr(threads_k, "_load", [-1e9, False, None, None])
     assert threads_k.machine_busy() is True
     assert threads_k.machine_busy() is True  # cached: the second load is not read yet
     threads_k._load[0] -= 2.0
     assert threads_k.machine_busy() is False
+
+
+def test_machine_busy_counts_other_processes_cpu_time(monkeypatch):
+    # all processes' busy CPU seconds and this process's own, as /proc/stat and the clock give them
+    clock = {"now": 100.0, "total": 50.0, "own": 10.0}
+    monkeypatch.setattr(threads_k.time, "monotonic", lambda: clock["now"])
+    monkeypatch.setattr(threads_k.time, "process_time", lambda: clock["own"])
+    monkeypatch.setattr(threads_k, "_busy_cpu_seconds", lambda: clock["total"])
+    monkeypatch.setattr(threads_k.os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    monkeypatch.setattr(threads_k, "_load", [-1e9, False, None, None])
+    assert threads_k.machine_busy() is False  # first sample: the (idle) load average decides
+
+    def advance(seconds, total, own):
+        clock["now"] += seconds
+        clock["total"] += total
+        clock["own"] += own
+
+    advance(2.0, total=3.9, own=3.8)  # this process used both cores; others almost nothing
+    assert threads_k.machine_busy() is False
+    advance(2.0, total=3.8, own=1.8)  # another process took a whole core
+    assert threads_k.machine_busy() is True
+    advance(0.5, total=0.0, own=0.0)
+    assert threads_k.machine_busy() is True  # asked again within the second: the same answer
+    advance(1.0, total=1.1, own=0.9)
+    assert threads_k.machine_busy() is False
+
+
+def test_busy_cpu_seconds_reads_proc_stat():
+    total = threads_k._busy_cpu_seconds()
+    if total is None:
+        pytest.skip("no /proc/stat")
+    t = time.process_time()
+    while time.process_time() - t < 0.05:
+        pass
+    assert threads_k._busy_cpu_seconds() >= total
 
 
 def _pool_reference(x, ksize):
