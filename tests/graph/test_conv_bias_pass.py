@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import tensorflux as tf
+from tensorflux.backend import ops as B
 from tensorflux.framework import nn_primitives as NP
 from tensorflux.framework.passes import conv_bias, optimize
 
@@ -20,10 +21,18 @@ def _grads(x, w, b, strides=1, padding="VALID", dilations=1):
 
 
 def _data(channels=1):
-    x = rng.standard_normal((4, 11, 11, channels)).astype(np.float32)
-    w = tf.Variable(rng.standard_normal((3, 3, channels, 5)).astype(np.float32))
-    b = tf.Variable(rng.standard_normal(5).astype(np.float32))
+    # large enough (> B._SMALL_MACS multiply-adds, even at stride 2) to take the folded product
+    x = rng.standard_normal((128, 20, 20, channels)).astype(np.float32)
+    w = tf.Variable(rng.standard_normal((3, 3, channels, 64)).astype(np.float32) / 3)
+    b = tf.Variable(rng.standard_normal(64).astype(np.float32))
     return tf.constant(x), w, b
+
+
+def test_the_folded_product_is_taken():
+    x, w, b = _data()
+    y, cols = B.conv_bias(x.numpy(), w.numpy(), b.numpy(), (2, 2), (1, 1), ((0, 0), (0, 0)), keep_cols=True)
+    assert cols.shape == (128 * 9 * 9, 10)  # the ones column
+    np.testing.assert_array_equal(cols[:, 9], 1.0)
 
 
 @pytest.mark.parametrize(
@@ -52,15 +61,15 @@ def test_gradients_against_float64_definition():
     x, w, b = _data()
     loss, dw, db = tf.function(_grads)(x, w, b)
     xd, wd, bd = (np.float64(a.numpy()) for a in (x, w, b))
-    h = np.zeros((4, 9, 9, 5))
+    h = np.zeros((128, 18, 18, 64))
     for i in range(3):
         for j in range(3):
-            h += xd[:, i : i + 9, j : j + 9, :1] * wd[i, j, 0]
+            h += xd[:, i : i + 18, j : j + 18, :1] * wd[i, j, 0]
     h += bd
     dh = 2 * np.maximum(h, 0)  # d/dh of relu(h) * h
     want_dw = np.stack(
         [
-            np.stack([(xd[:, i : i + 9, j : j + 9, :1] * dh).sum((0, 1, 2)) for j in range(3)])
+            np.stack([(xd[:, i : i + 18, j : j + 18, :1] * dh).sum((0, 1, 2)) for j in range(3)])
             for i in range(3)
         ]
     )[:, :, None, :]

@@ -300,7 +300,8 @@ def conv_bias(
     n = x.shape[0]
     kk = math.prod(ksize)
     fits = keep_cols or n * math.prod(out) * (kk + 1) * x.dtype.itemsize <= COLS_BUDGET
-    if not bias_folds(x.shape, w.shape) or min(out) <= 0 or not fits:
+    small = n * math.prod(out) * w.size <= _SMALL_MACS  # one sample: the cached small path is faster
+    if not bias_folds(x.shape, w.shape) or min(out) <= 0 or not fits or small:
         r = conv(x, w, strides, dilations, pads, 1, keep_cols)
         y = r[0] if keep_cols else r
         np.add(y, b, out=y)
