@@ -7,13 +7,14 @@ from typing import Any
 from tensorflux.framework import primitives as P
 from tensorflux.framework.optimizer_primitives import adam_update
 from tensorflux.framework.tensor import Tensor
-from tensorflux.keras.optimizers.base_optimizer import Optimizer, f32, lr_value, sqrt, step_count
+from tensorflux.keras.optimizers.base_optimizer import Optimizer, in_dtype, lr_value, sqrt, step_count
 
 
-def _powers(opt: Any, *betas: float) -> list[float]:
-    """``beta ** (iterations + 1)`` for each beta, in float32 (as Keras computes them)."""
-    step = step_count(opt)
-    return [f32(f32(b) ** step) for b in betas]
+def _powers(opt: Any, dtype: Any, *betas: float) -> list[Any]:
+    """``beta ** (iterations + 1)`` for each beta, in the variable's ``dtype`` (as Keras computes them)."""
+    step = step_count(opt, dtype)
+    r = in_dtype(dtype)
+    return [r(r(b) ** step) for b in betas]
 
 
 def _fusable(gradient: Any, variable: Any, *hyper: Any) -> bool:
@@ -87,12 +88,16 @@ class Adam(Optimizer):
             self._velocity_hats = self.add_optimizer_variables(variables, "velocity_hat")
 
     def update_step(self, gradient: Tensor, variable: Any, learning_rate: Any) -> None:
-        b1_power, b2_power = _powers(self, self.beta_1, self.beta_2)
+        dtype = variable._value.dtype
+        r = in_dtype(dtype)
+        b1_power, b2_power = _powers(self, dtype, self.beta_1, self.beta_2)
         i = self._get_variable_index(variable)
         m, v = self._momentums[i], self._velocities[i]
-        alpha = f32(f32(lr_value(learning_rate) * f32(sqrt(f32(1.0 - b2_power)))) / f32(1.0 - b1_power))
+        alpha = r(r(lr_value(learning_rate) * r(sqrt(r(1.0 - b2_power)))) / r(1.0 - b1_power))
         if not self.amsgrad and _fusable(gradient, variable, self.beta_1, self.beta_2, self.epsilon):
             params = {"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon}
+            if not isinstance(alpha, Tensor):  # bind would make a Python float a float32 tensor
+                alpha = P.constant_like(alpha, variable)
             new_w, new_m, new_v = P.bind(adam_update, (variable, m, v, gradient, alpha), params)
             m._assign_fresh(new_m)
             v._assign_fresh(new_v)

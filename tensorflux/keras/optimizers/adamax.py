@@ -7,7 +7,7 @@ from typing import Any
 from tensorflux.framework import primitives as P
 from tensorflux.framework.tensor import Tensor
 from tensorflux.keras.optimizers.adam import _powers
-from tensorflux.keras.optimizers.base_optimizer import Optimizer, f32, lr_value
+from tensorflux.keras.optimizers.base_optimizer import Optimizer, in_dtype, lr_value
 
 
 class Adamax(Optimizer):
@@ -64,12 +64,13 @@ class Adamax(Optimizer):
 
     def update_step(self, gradient: Tensor, variable: Any, learning_rate: Any) -> None:
         lr = lr_value(learning_rate)
-        (b1_power,) = _powers(self, self.beta_1)
+        dtype = variable._value.dtype
+        (b1_power,) = _powers(self, dtype, self.beta_1)
         i = self._get_variable_index(variable)
         m, u = self._m[i], self._u[i]
         self.assign_add(m, (gradient - m) * (1.0 - self.beta_1))
         self.assign(u, P.binary(P.maximum, u * self.beta_2, P.unary(P.abs, gradient)))
-        self.assign_sub(variable, (m * lr) / ((u + self.epsilon) * f32(1.0 - b1_power)))
+        self.assign_sub(variable, (m * lr) / ((u + self.epsilon) * in_dtype(dtype)(1.0 - b1_power)))
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon}

@@ -4,6 +4,11 @@ Subclasses implement only ``build(variables)`` (create slot variables) and
 ``update_step(gradient, variable, learning_rate)``.  Gradient clipping (``clipnorm``,
 ``clipvalue``, ``global_clipnorm``), decoupled ``weight_decay``, learning-rate schedules, the
 exponential moving average of the weights (``use_ema``) and the step counter live here, once.
+
+Weights of any float dtype can be trained, several dtypes in one optimizer (Keras casts the same
+way): slots take their variable's dtype, each gradient is cast to its variable's dtype, and the
+learning rate and the step scalars are cast (eagerly: rounded) to it, so float16 weights update in
+float16 and float64 weights in float64.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from typing import Any
 from tensorflux.backend import ops as B
 from tensorflux.framework import primitives as P
 from tensorflux.framework.config import floatx
+from tensorflux.framework.indexed_slices import IndexedSlices
 from tensorflux.framework.tensor import Tensor, convert_to_tensor
 from tensorflux.framework.variables import Variable
 from tensorflux.keras.losses.loss import _auto_name
@@ -24,22 +30,66 @@ from tensorflux.keras.optimizers.schedules import LearningRateSchedule
 from tensorflux.keras.optimizers.schedules import deserialize as _deserialize_schedule
 from tensorflux.keras.optimizers.schedules import serialize as _serialize_schedule
 
+_F32 = B.native_dtype("float32")
+_F64 = B.native_dtype("float64")
+
 
 def _scalar(v: Any, like: Tensor) -> Tensor:
     return P.constant_like(v, like)
 
 
-def f32(x: float) -> float:
-    """``x`` rounded to float32, as a Python float.
+# struct formats that round a Python float to a narrower float (double rounding through float64
+# is exact for +, -, *, / and sqrt at these precisions); float64 needs no rounding
+_PACK = {"float16": "e", "float32": "f"}
+
+
+def _round(x: Any, fmt: str) -> float:
+    try:
+        return struct.unpack(fmt, struct.pack(fmt, x))[0]  # type: ignore[no-any-return]
+    except OverflowError:  # beyond the format's range: what the cast gives
+        return math.copysign(math.inf, x)
+
+
+_IN_DTYPE: dict[Any, Any] = {}  # dtype (native or tf.DType) -> its function
+
+
+def in_dtype(dtype: Any) -> Any:
+    """The function that puts a step scalar in ``dtype``, as Keras' ``ops.cast(x, variable.dtype)``.
 
     Step scalars (bias corrections, momentum schedules) are computed in Python once per step
-    instead of as tensor ops per variable; rounding every intermediate to float32 keeps Keras'
-    float32 arithmetic (double rounding through float64 is exact for +, -, *, / and sqrt).  While a
-    graph is traced the step scalars are float32 tensors already and pass through.
+    instead of as tensor ops per variable; rounding every intermediate to the variable's dtype
+    keeps Keras' arithmetic in that dtype (double rounding through float64 is exact for +, -, *, /
+    and sqrt at float32 and float16 precision; float64 needs no rounding).  While a graph is traced
+    the step scalars are tensors: one of another dtype is cast.  ``dtype`` is a native dtype or a
+    ``tf.DType``.
+
+    >>> from tensorflux.backend import ops as B
+    >>> in_dtype(B.native_dtype("float16"))(0.1)
+    0.0999755859375
+    >>> in_dtype(B.native_dtype("float64"))(0.1)
+    0.1
     """
-    if isinstance(x, Tensor):
-        return x  # type: ignore[return-value]
-    return struct.unpack("f", struct.pack("f", x))[0]  # type: ignore[no-any-return]
+    fn = _IN_DTYPE.get(dtype)
+    if fn is None:
+        native = B.native_dtype(dtype.name)
+        fmt = _PACK.get(native.name)
+
+        def fn(x: Any) -> Any:
+            if isinstance(x, Tensor):
+                return x if x._value.dtype == native else P.unary(P.cast, x, dtype=native)
+            return float(x) if fmt is None else _round(x, fmt)
+
+        _IN_DTYPE[dtype] = fn
+    return fn
+
+
+def f32(x: Any) -> Any:
+    """``x`` rounded to float32 (``in_dtype`` for float32).
+
+    >>> f32(0.1)
+    0.10000000149011612
+    """
+    return in_dtype(_F32)(x)
 
 
 def lr_value(learning_rate: Any) -> Any:
@@ -53,21 +103,52 @@ def lr_value(learning_rate: Any) -> Any:
     return float(learning_rate)
 
 
+def lr_in(learning_rate: Any, dtype: Any) -> Any:
+    """The learning rate cast to a variable's native ``dtype``, as Keras' update steps do.
+
+    A tensor of that dtype (the float32 learning-rate variable for float32 weights) passes
+    unchanged; otherwise eagerly a Python float rounded to ``dtype``, while tracing a cast tensor.
+    For float32 weights a Python number (from a callable learning rate) also passes unchanged, as
+    it always has: their step scalars keep their established float32 results bit for bit.
+    """
+    if isinstance(learning_rate, Tensor):
+        if learning_rate._value.dtype == dtype:
+            return learning_rate
+        if not P.TRACERS:
+            learning_rate = float(learning_rate)
+    elif dtype == _F32:
+        return learning_rate
+    return in_dtype(dtype)(learning_rate)
+
+
 def scalar_value(v: Any) -> Any:
     """A scalar variable's value: a Python float eagerly, the variable itself while tracing."""
     return v if P.TRACERS else float(v)
 
 
-def step_count(opt: Any) -> Any:
-    """``iterations + 1``: a Python int eagerly, a float32 scalar tensor while tracing."""
+def step_count(opt: Any, dtype: Any = None) -> Any:
+    """``iterations + 1``: a Python int eagerly, a scalar tensor of ``dtype`` (float32) while tracing."""
     if P.TRACERS:
-        return P.unary(P.cast, opt.iterations, dtype=B.native_dtype("float32")) + 1.0
+        native = B.native_dtype("float32" if dtype is None else dtype.name)
+        return P.unary(P.cast, opt.iterations, dtype=native) + 1.0
     return int(opt.iterations) + 1
 
 
 def sqrt(x: Any) -> Any:
     """``math.sqrt`` for Python floats, the sqrt op for traced scalar tensors."""
     return P.unary(P.sqrt, x) if isinstance(x, Tensor) else math.sqrt(x)
+
+
+def _cast(x: Tensor, dtype: Any) -> Tensor:
+    """``x`` in native ``dtype`` (a sparse gradient stays sparse)."""
+    if isinstance(x, IndexedSlices):
+        return IndexedSlices(P.unary(P.cast, x.values, dtype=dtype), x.indices, x._dense_shape)
+    return P.unary(P.cast, x, dtype=dtype)
+
+
+def _dtype_of(x: Tensor) -> Any:
+    # an IndexedSlices' _value is its dense array, built on first read: ask its values instead
+    return x.values._value.dtype if isinstance(x, IndexedSlices) else x._value.dtype
 
 
 class Optimizer:
@@ -362,8 +443,14 @@ class Optimizer:
                 a.assign_add(g)
 
     def _backend_update_step(self, grads: list[Any], variables: list[Any], learning_rate: Any) -> None:
+        # each variable gets the learning rate in its own dtype, cast once per dtype and step
+        cast: dict[Any, Any] = {}
         for g, v in zip(grads, variables):
-            self.update_step(g, v, learning_rate)
+            dtype = v._value.dtype
+            lr = cast.get(dtype)
+            if lr is None:
+                lr = cast[dtype] = lr_in(learning_rate, dtype)
+            self.update_step(g, v, lr)
 
     def update_step(self, gradient: Any, variable: Variable, learning_rate: Any) -> None:
         raise NotImplementedError(f"Optimizer {type(self).__name__} must implement update_step.")
@@ -373,9 +460,13 @@ class Optimizer:
         for g, v in zip(grads, variables):
             if g is None:
                 missing.append(getattr(v, "path", None) or v.name)
-            else:
-                kept_g.append(g if isinstance(g, Tensor) else convert_to_tensor(g, dtype=v.dtype))
-                kept_v.append(v)
+                continue
+            if not isinstance(g, Tensor):
+                g = convert_to_tensor(g, dtype=v.dtype)
+            elif _dtype_of(g) != v._value.dtype:  # Keras casts each gradient to its variable's dtype
+                g = _cast(g, v._value.dtype)
+            kept_g.append(g)
+            kept_v.append(v)
         if not kept_g:
             raise ValueError("No gradients provided for any variable.")
         if missing:
@@ -397,6 +488,9 @@ class Optimizer:
         return grads
 
     def _clip_by_norm(self, g: Tensor) -> Tensor:
+        dtype = g._value.dtype
+        if dtype.itemsize < 4:  # float16: the sum of squares overflows past a norm of 256
+            return P.unary(P.cast, self._clip_by_norm(P.unary(P.cast, g, dtype=_F32)), dtype=dtype)
         l2sum = P.unary(P.reduce_sum, g * g, axis=None, keepdims=True)
         pos = P.binary(P.greater, l2sum, 0.0)
         safe = P.bind(P.where, (pos, l2sum, _scalar(1.0, l2sum)), {})
@@ -422,16 +516,19 @@ class Optimizer:
     def _apply_weight_decay(self, variables: list[Any]) -> None:
         if self.weight_decay is None:
             return
+        learning_rate = self.learning_rate
         for v in variables:
             if self._use_weight_decay(v):
-                v.assign(v - v * float(self.weight_decay) * lr_value(self.learning_rate))
+                lr = lr_value(lr_in(learning_rate, v._value.dtype))
+                v.assign(v - v * float(self.weight_decay) * lr)
 
     # -- moving average of the weights ----------------------------------------------------------
     def _update_model_variables_moving_average(self, variables: list[Any]) -> None:
         first = int(self._iterations) == 0
         for v, avg in zip(variables, self._model_variables_moving_average):
-            m = 0.0 if first else f32(self.ema_momentum)
-            avg.assign(avg * m + v * f32(1.0 - m))
+            r = in_dtype(v._value.dtype)
+            m = 0.0 if first else r(self.ema_momentum)
+            avg.assign(avg * m + v * r(1.0 - m))
 
     def _overwrite_model_variables_with_average_value(self, variables: list[Any]) -> None:
         if len(variables) != len(self._model_variables_moving_average):
@@ -531,8 +628,25 @@ def _fill_value(initializer: Any) -> float:
     )
 
 
+def _norm_dtype(values: list[Any]) -> Any:
+    """The dtype the global norm sums in: the widest of the values' dtypes, at least float32."""
+    dtypes = {v._value.dtype for v in values if v is not None}
+    if len(dtypes) == 1:
+        (dtype,) = dtypes
+        if dtype.itemsize >= 4:
+            return dtype
+    return _F64 if _F64 in dtypes else _F32
+
+
 def global_norm(values: list[Any]) -> Tensor:
-    squares = [P.unary(P.reduce_sum, v * v, axis=None, keepdims=False) for v in values if v is not None]
+    """The L2 norm of all ``values`` together (summed in float64 when one is float64, else float32)."""
+    dtype = _norm_dtype(values)
+    squares = []
+    for v in values:
+        if v is not None:
+            if v._value.dtype != dtype:
+                v = P.unary(P.cast, v, dtype=dtype)
+            squares.append(P.unary(P.reduce_sum, v * v, axis=None, keepdims=False))
     total = squares[0]
     for s in squares[1:]:
         total = total + s
@@ -542,4 +656,13 @@ def global_norm(values: list[Any]) -> Tensor:
 def _clip_by_global_norm(values: list[Any], clip_norm: float) -> list[Any]:
     norm = global_norm(values)
     scale = P.binary(P.minimum, 1.0 / norm, 1.0 / clip_norm) * float(clip_norm)
-    return [v * scale if v is not None else v for v in values]
+    scales = {scale._value.dtype: scale}  # one cast per other dtype
+    out = []
+    for v in values:
+        if v is not None:
+            dtype = v._value.dtype
+            if dtype not in scales:
+                scales[dtype] = P.unary(P.cast, scale, dtype=dtype)
+            v = v * scales[dtype]
+        out.append(v)
+    return out

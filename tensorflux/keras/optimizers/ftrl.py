@@ -6,7 +6,7 @@ from typing import Any
 
 from tensorflux.framework import primitives as P
 from tensorflux.framework.tensor import Tensor
-from tensorflux.keras.optimizers.base_optimizer import Optimizer, f32, lr_value
+from tensorflux.keras.optimizers.base_optimizer import Optimizer, in_dtype, lr_value
 
 
 class Ftrl(Optimizer):
@@ -87,7 +87,8 @@ class Ftrl(Optimizer):
         i = self._get_variable_index(variable)
         accum, linear = self._accumulators[i], self._linears[i]
         lr_power = self.learning_rate_power
-        l2_reg = f32(self.l2_regularization_strength + f32(self.beta / (2.0 * lr)))
+        r = in_dtype(variable._value.dtype)
+        l2_reg = r(self.l2_regularization_strength + r(self.beta / (2.0 * lr)))
         grad_to_use = gradient + variable * (2.0 * self.l2_shrinkage_regularization_strength)
         new_accum = accum + gradient * gradient
         pow_new = P.binary(P.power, new_accum, -lr_power)

@@ -7,7 +7,7 @@ from typing import Any
 from tensorflux.framework import primitives as P
 from tensorflux.framework.config import floatx
 from tensorflux.framework.tensor import Tensor
-from tensorflux.keras.optimizers.base_optimizer import Optimizer, f32, lr_value, scalar_value, step_count
+from tensorflux.keras.optimizers.base_optimizer import Optimizer, in_dtype, lr_value, scalar_value, step_count
 
 
 class Nadam(Optimizer):
@@ -68,27 +68,32 @@ class Nadam(Optimizer):
         self._u_product = self._new_variable(B.asarray(1.0, dtype), "u_product")
 
     def _backend_update_step(self, grads: list[Any], variables: list[Any], learning_rate: Any) -> None:
-        t = step_count(self)
+        # the product lives in the first variable's dtype (Keras); each update casts it to its own
+        dtype = self._u_product._value.dtype
+        r = in_dtype(dtype)
+        t = step_count(self, dtype)
         u = scalar_value(self._u_product)
-        factor = f32(1.0 - f32(0.5 * f32(f32(0.96) ** t)))
-        self._u_product.assign(f32(f32(u * f32(self.beta_1)) * factor))
+        factor = r(1.0 - r(0.5 * r(r(0.96) ** t)))
+        self._u_product.assign(r(r(u * r(self.beta_1)) * factor))
         super()._backend_update_step(grads, variables, learning_rate)
 
     def update_step(self, gradient: Tensor, variable: Any, learning_rate: Any) -> None:
         lr = lr_value(learning_rate)
-        t = step_count(self)
-        decay, beta_1, beta_2 = f32(0.96), f32(self.beta_1), f32(self.beta_2)
-        u_t = f32(beta_1 * f32(1.0 - f32(0.5 * f32(decay**t))))
-        u_t_1 = f32(beta_1 * f32(1.0 - f32(0.5 * f32(decay ** (t + 1)))))
-        u_product_t = scalar_value(self._u_product)
-        u_product_t_1 = f32(u_product_t * u_t_1)
-        beta_2_power = f32(beta_2**t)
+        dtype = variable._value.dtype
+        r = in_dtype(dtype)
+        t = step_count(self, dtype)
+        decay, beta_1, beta_2 = r(0.96), r(self.beta_1), r(self.beta_2)
+        u_t = r(beta_1 * r(1.0 - r(0.5 * r(decay**t))))
+        u_t_1 = r(beta_1 * r(1.0 - r(0.5 * r(decay ** (t + 1)))))
+        u_product_t = r(scalar_value(self._u_product))
+        u_product_t_1 = r(u_product_t * u_t_1)
+        beta_2_power = r(beta_2**t)
         i = self._get_variable_index(variable)
         m, v = self._momentums[i], self._velocities[i]
-        self.assign_add(m, (gradient - m) * f32(1.0 - beta_1))
-        self.assign_add(v, (gradient * gradient - v) * f32(1.0 - beta_2))
-        m_hat = (m * u_t_1) / f32(1.0 - u_product_t_1) + (gradient * f32(1.0 - u_t)) / f32(1.0 - u_product_t)
-        v_hat = v / f32(1.0 - beta_2_power)
+        self.assign_add(m, (gradient - m) * r(1.0 - beta_1))
+        self.assign_add(v, (gradient * gradient - v) * r(1.0 - beta_2))
+        m_hat = (m * u_t_1) / r(1.0 - u_product_t_1) + (gradient * r(1.0 - u_t)) / r(1.0 - u_product_t)
+        v_hat = v / r(1.0 - beta_2_power)
         self.assign_sub(variable, (m_hat * lr) / (P.unary(P.sqrt, v_hat) + self.epsilon))
 
     def get_config(self) -> dict[str, Any]:
