@@ -191,6 +191,10 @@ class Layer:
         d["built"] = False
         d["_dtype_policy"] = _policy.get(dtype)
         d["autocast"] = bool(autocast)
+        if d["_dtype_policy"]._mixed:  # weights read in the compute dtype inside call()
+            from tensorflux.keras.mixed_precision.autocast import install
+
+            install(self)
         d["input_spec"] = None
         d["_trainable_variables"] = []
         d["_non_trainable_variables"] = []
@@ -291,6 +295,10 @@ class Layer:
     @dtype_policy.setter
     def dtype_policy(self, value: Any) -> None:
         self._dtype_policy = _policy.get(value)
+        if self._dtype_policy._mixed or "call" in self.__dict__:
+            from tensorflux.keras.mixed_precision.autocast import install
+
+            install(self)
 
     @property
     def dtype(self) -> str:
@@ -383,6 +391,8 @@ class Layer:
         if not self._trainable and trainable:
             v.trainable = False
         (self._trainable_variables if trainable else self._non_trainable_variables).append(v)
+        if not autocast:  # read as it is under a mixed policy (keras/mixed_precision/autocast.py)
+            self.__dict__.setdefault("_no_autocast_variables", []).append(v)
         reg = regularizers.get(regularizer)
         if reg is not None:
             self._weight_regularizers.append((v, reg))

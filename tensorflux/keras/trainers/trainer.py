@@ -124,13 +124,20 @@ class Trainer:
                 traced once per batch shape into optimised graphs and replayed.
             jit_compile: Accepted for compatibility (traced graphs are always optimised).
             steps_per_execution: Accepted for compatibility; callbacks see every batch.
-            auto_scale_loss: Accepted for compatibility (no mixed-precision loss scaling).
+            auto_scale_loss: If True and the model's dtype policy is ``"mixed_float16"``, the
+                optimizer is wrapped in a ``keras.mixed_precision.LossScaleOptimizer``.
         """
         from tensorflux.keras import optimizers as optimizers_module
         from tensorflux.keras.metrics.reduction_metrics import Mean
         from tensorflux.keras.trainers.compile_utils import CompileLoss, CompileMetrics
 
         self.optimizer = None if optimizer is None else optimizers_module.get(optimizer)
+        policy = getattr(getattr(self, "_dtype_policy", None), "name", None)  # None: a bare Trainer
+        if auto_scale_loss and self.optimizer is not None and policy == "mixed_float16":
+            from tensorflux.keras.mixed_precision.loss_scale_optimizer import LossScaleOptimizer
+
+            if not isinstance(self.optimizer, LossScaleOptimizer):  # as Keras 3: float16 gradients underflow
+                self.optimizer = LossScaleOptimizer(self.optimizer, name="loss_scale_optimizer")
         output_names = getattr(self, "output_names", None)
         self._compile_loss = (
             CompileLoss(loss, loss_weights, output_names=output_names) if loss is not None else None
@@ -223,8 +230,13 @@ class Trainer:
             return v
 
         config = dict(config)
-        if isinstance(config.get("optimizer"), dict):
-            config["optimizer"] = optimizers.deserialize(config["optimizer"])
+        opt = config.get("optimizer")
+        if isinstance(opt, dict) and opt.get("class_name") == "LossScaleOptimizer":
+            from tensorflux.keras.mixed_precision.loss_scale_optimizer import LossScaleOptimizer
+
+            config["optimizer"] = LossScaleOptimizer.from_config(opt.get("config", {}))
+        elif isinstance(opt, dict):
+            config["optimizer"] = optimizers.deserialize(opt)
         config["loss"] = de(config.get("loss"), losses)
         config["metrics"] = de(config.get("metrics"), metrics)
         config["weighted_metrics"] = de(config.get("weighted_metrics"), metrics)
@@ -461,7 +473,9 @@ class Trainer:
             )
         self.stop_training = False
         self._eval_epoch_iterator = None
-        train_step = self.make_train_function()
+        from tensorflux.keras.mixed_precision.loss_scale_optimizer import quiet_overflow
+
+        train_step = quiet_overflow(self.optimizer, self.make_train_function())
         begin_hooks = callbacks.has_batch_hooks("on_train_batch_begin")
         end_hooks = callbacks.has_batch_hooks("on_train_batch_end")
         callbacks.on_train_begin()
@@ -664,7 +678,10 @@ class Trainer:
     ) -> Any:
         """One gradient update on one batch; returns the running loss and metrics (they are not reset)."""
         self._assert_compile_called("train_on_batch")
-        logs = self.make_train_function()(self._batch_data(x, y, sample_weight, class_weight))
+        from tensorflux.keras.mixed_precision.loss_scale_optimizer import quiet_overflow
+
+        step = quiet_overflow(self.optimizer, self.make_train_function())
+        logs = step(self._batch_data(x, y, sample_weight, class_weight))
         from tensorflux.keras.callbacks.callback_list import pythonify_logs
 
         logs = pythonify_logs(logs)

@@ -40,6 +40,10 @@ class BatchNormalization(Layer):
     ([-0.9995, 0.9995], 0.02)
     """
 
+    # Under a mixed policy the statistics would overflow in float16: as in Keras, normalize in
+    # float32 with the float32 weights and return the compute dtype (mixed_precision/autocast.py).
+    _float32_under_mixed = True
+
     def __init__(
         self,
         axis: int = -1,

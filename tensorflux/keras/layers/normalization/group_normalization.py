@@ -29,6 +29,10 @@ class GroupNormalization(Layer):
     TensorShape([1, 3, 4])
     """
 
+    # Under a mixed policy the statistics would overflow in float16: as in Keras, normalize in
+    # float32 with the float32 weights and return the compute dtype (mixed_precision/autocast.py).
+    _float32_under_mixed = True
+
     def __init__(
         self,
         groups: int = 32,

@@ -30,6 +30,10 @@ class LayerNormalization(Layer):
     [[-1.0, 1.0]]
     """
 
+    # Under a mixed policy the statistics would overflow in float16: as in Keras, normalize in
+    # float32 with the float32 weights and return the compute dtype (mixed_precision/autocast.py).
+    _float32_under_mixed = True
+
     def __init__(
         self,
         axis: Any = -1,
