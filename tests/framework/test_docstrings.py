@@ -18,6 +18,9 @@ MODULES = [
     "tensorflux.ops.linalg_ops",
     "tensorflux.ops.random_ops",
     "tensorflux.testing.gradient_check",
+    "tensorflux.backend.numpy.half",
+    "tensorflux.backend.numpy.optim",
+    "tensorflux.backend.numpy.blas",
 ]
 
 

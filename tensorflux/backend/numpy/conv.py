@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
+from tensorflux.backend.numpy.half import float32_inside
 from tensorflux.backend.numpy.threads import one_blas_thread, small_gemm_threads, split_count, split_rows
 
 
@@ -136,6 +137,7 @@ def _group_filter(w: Any, groups: int) -> Any:
 COLS_BUDGET = 16 * 1024 * 1024  # bytes
 
 
+@float32_inside(keep_last=1)  # (y, cols): the matrix stays float32 for the filter gradient
 def conv(
     x: Any, w: Any, strides: Any, dilations: Any, pads: Any, groups: int = 1, keep_cols: bool = False
 ) -> Any:
@@ -260,6 +262,7 @@ def _conv_chunked(x: Any, w: Any, strides: Any, dilations: Any, pads: Any, out: 
     return y
 
 
+@float32_inside
 def conv_backprop_filter(
     x: Any, dy: Any, w_shape: Any, strides: Any, dilations: Any, pads: Any, groups: int = 1, cols: Any = None
 ) -> Any:
@@ -282,6 +285,7 @@ def bias_folds(x_shape: Any, w_shape: Any, groups: int = 1) -> bool:
     return groups == 1 and x_shape[-1] == 1 and math.prod(w_shape[:-2]) > 1
 
 
+@float32_inside(keep_last=1)
 def conv_bias(
     x: Any, w: Any, b: Any, strides: Any, dilations: Any, pads: Any, keep_cols: bool = False
 ) -> Any:
@@ -315,6 +319,7 @@ def conv_bias(
     return (y, rows.T) if keep_cols else y
 
 
+@float32_inside
 def conv_bias_backprop_filter(
     x: Any, dy: Any, w_shape: Any, strides: Any, dilations: Any, pads: Any, cols: Any = None
 ) -> tuple[Any, Any]:
@@ -415,6 +420,7 @@ def _tap_products(dy: Any, out: Any, wk: Any, taps: Any) -> None:
         view += buf.reshape(view.shape)
 
 
+@float32_inside
 def conv_backprop_input(
     dy: Any, w: Any, x_shape: Any, strides: Any, dilations: Any, pads: Any, groups: int = 1
 ) -> Any:
@@ -447,6 +453,7 @@ def _add_into(a: Any, b: Any, out: Any) -> None:
     np.add(a, b, out=out)
 
 
+@float32_inside
 def bias_add_grad(g: Any, axis: int) -> Any:
     """Sum of ``g`` over every axis but ``axis`` (a ones-vector GEMM: far faster than ``sum(0)``)."""
     axis %= g.ndim

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from tensorflux.backend.numpy.half import float32_inside
 from tensorflux.backend.numpy.threads import split_rows
 
 # Elementwise functions whose NumPy ufunc is the whole implementation.
@@ -303,10 +304,12 @@ def cumprod(x: Any, axis: int, exclusive: bool, reverse: bool) -> Any:
     return np.flip(out, axis) if reverse else out
 
 
+@float32_inside
 def matmul(a: Any, b: Any) -> Any:
     return np.matmul(a, b)
 
 
+@float32_inside
 def einsum(equation: str, *xs: Any) -> Any:
     return np.einsum(equation, *xs, optimize=len(xs) > 2)
 

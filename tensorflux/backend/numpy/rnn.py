@@ -47,6 +47,7 @@ from typing import Any
 
 import numpy as np
 
+from tensorflux.backend.numpy.half import float32_inside
 from tensorflux.backend.numpy.threads import executor, num_threads, one_blas_thread, pool_started
 
 __all__ = ["simple_rnn", "simple_rnn_grad", "lstm", "lstm_grad", "gru", "gru_grad"]
@@ -400,6 +401,7 @@ def _simple_rnn_size(x: Any, u: int, b: int, **params: Any) -> int:
     return (x.shape[1] + 1) * (x.shape[2] + 1 + u) * b
 
 
+@float32_inside(keep_last=1)
 @_over_blocks(_simple_rnn_size, 2)
 def simple_rnn(
     x: Any,
@@ -447,6 +449,7 @@ def simple_rnn(
     return y, h_last, None
 
 
+@float32_inside
 @_over_blocks_backward(_simple_rnn_size, 2, 2)
 def simple_rnn_grad(
     gy: Any,
@@ -518,6 +521,7 @@ def _lstm_size(x: Any, u: int, b: int, **params: Any) -> int:
     return _size(_lstm_layout(x.shape[1], x.shape[2] + 1 + u, b, u))
 
 
+@float32_inside(keep_last=1)
 @_over_blocks(_lstm_size, 3)
 def lstm(
     x: Any,
@@ -586,6 +590,7 @@ def lstm(
     return y, h_last, c_last, None
 
 
+@float32_inside
 @_over_blocks_backward(_lstm_size, 3, 3)
 def lstm_grad(
     gy: Any,
@@ -700,6 +705,7 @@ def _gru_size(x: Any, u: int, b: int, reset_after: bool = True, **params: Any) -
     return _size(_gru_layout(x.shape[1], x.shape[2] + 1 + u, b, u, reset_after))
 
 
+@float32_inside(keep_last=1)
 @_over_blocks(_gru_size, 2)
 def gru(
     x: Any,
@@ -767,6 +773,7 @@ def gru(
     return y, h_last, None
 
 
+@float32_inside
 @_over_blocks_backward(_gru_size, 2, 2)
 def gru_grad(
     gy: Any,
