@@ -21,6 +21,7 @@ MODULES = [
     "tensorflux.backend.numpy.half",
     "tensorflux.backend.numpy.optim",
     "tensorflux.backend.numpy.blas",
+    "tensorflux.keras.config",
 ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tensorflux.framework import dtypes as _dt
+from tensorflux.framework.config import floatx
 from tensorflux.keras.engine.keras_tensor import KerasTensor
 from tensorflux.keras.engine.naming import auto_name
 from tensorflux.keras.engine.node import Node
@@ -75,7 +76,8 @@ class InputLayer(Layer):
                 ) from None
             batch_shape = (batch_size,) + shape
         self._batch_shape = tuple(None if d is None else int(d) for d in batch_shape)  # type: ignore[union-attr]
-        self._dtype_name = _dt.as_dtype(dtype if dtype is not None else self.compute_dtype).name
+        # floatx, not the global policy's compute dtype: Keras' inputs stay float32 under mixed_float16
+        self._dtype_name = _dt.as_dtype(dtype if dtype is not None else floatx()).name
         self.sparse = bool(sparse)
         self.ragged = bool(ragged)
         self.optional = optional

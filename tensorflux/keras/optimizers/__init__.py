@@ -38,9 +38,20 @@ def serialize(optimizer: Optimizer) -> dict[str, Any]:
     }
 
 
+def __getattr__(name: str) -> Any:
+    # keras.optimizers.LossScaleOptimizer lives in mixed_precision, which imports this package
+    if name == "LossScaleOptimizer":
+        from tensorflux.keras.mixed_precision.loss_scale_optimizer import LossScaleOptimizer
+
+        return LossScaleOptimizer
+    raise AttributeError(f"module 'tensorflux.keras.optimizers' has no attribute {name!r}")
+
+
 def deserialize(config: dict[str, Any], custom_objects: Any = None) -> Optimizer:
-    objects = {**ALL_OBJECTS_DICT, **(custom_objects or {})}
     name = config["class_name"]
+    if name == "LossScaleOptimizer" and not (custom_objects and name in custom_objects):
+        return __getattr__(name).from_config(config.get("config", {}))  # type: ignore[no-any-return]
+    objects = {**ALL_OBJECTS_DICT, **(custom_objects or {})}
     cls = objects.get(name) or objects.get(str(name).lower())
     if cls is None:
         raise ValueError(

@@ -131,6 +131,17 @@ def _existing(path: str) -> str:
     return "dir" if os.path.isdir(path) else sniff(path)
 
 
+_UNSAFE = [False]  # keras.config.enable_unsafe_deserialization() was called
+
+
+def enable_unsafe_deserialization() -> None:
+    """Let every later ``load_model`` load Lambda layers' Python bytecode (``safe_mode=False``).
+
+    Only for files you trust: loading such a file runs the code it holds.
+    """
+    _UNSAFE[0] = True
+
+
 def load_model(
     filepath: Any, custom_objects: Any = None, compile: bool = True, safe_mode: bool = True
 ) -> Any:
@@ -156,6 +167,7 @@ def load_model(
     """
     path = _path(filepath)
     kind = _existing(path)
+    safe_mode = safe_mode and not _UNSAFE[0]
     if kind in ("zip", "dir"):
         archive = keras_archive.read(path)
         model, compile_config = model_from_config(archive.config, custom_objects, safe_mode, path)
