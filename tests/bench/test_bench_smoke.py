@@ -12,11 +12,10 @@ ROOT = Path(__file__).resolve().parents[2]
 FMNIST = Path("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz")
 
 
-@pytest.mark.skipif(not FMNIST.exists(), reason="needs Debian's dataset-fashion-mnist")
-def test_bench_smoke_runs_every_workload(tmp_path):
-    out = tmp_path / "bench.json"
+def _run_script(script, *args):
+    """Run ``bench/<script>`` in a fresh interpreter; it must succeed."""
     p = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "run.py"), "--smoke", "--out", str(out)],
+        [sys.executable, str(ROOT / "bench" / script), *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -24,6 +23,13 @@ def test_bench_smoke_runs_every_workload(tmp_path):
         env=dict(os.environ),
     )
     assert p.returncode == 0, p.stderr
+    return p
+
+
+@pytest.mark.skipif(not FMNIST.exists(), reason="needs Debian's dataset-fashion-mnist")
+def test_bench_smoke_runs_every_workload(tmp_path):
+    out = tmp_path / "bench.json"
+    p = _run_script("run.py", "--smoke", "--out", str(out))
     results = json.loads(out.read_text())["tensorflux"]
     for work in ("cnn", "mlp", "lstm"):
         assert results[work]["train_samples_per_s"] > 0, results[work]
@@ -35,13 +41,5 @@ def test_bench_smoke_runs_every_workload(tmp_path):
 @pytest.mark.parametrize("script", ["kernels.py", "kernels_rnn.py"])
 def test_kernel_benches_run(script):
     # tensorflux only (no peers), one round of one step: the scripts must keep running
-    p = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / script), "--rounds", "1", "--steps", "1"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=dict(os.environ),
-    )
-    assert p.returncode == 0, p.stderr
+    p = _run_script(script, "--rounds", "1", "--steps", "1")
     assert "tensorflux" in p.stdout
