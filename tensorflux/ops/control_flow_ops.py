@@ -407,9 +407,25 @@ def _traced_while(tracer: Tracer, cond: Any, body: Any, structure: Any, single: 
     }
     outs = _add_node(tracer, while_p, ins + caps, params, [P._wrap(a) for a in final], [sc, sb])
     if tapes:
-        _tape_record(while_p.vjp, (*init, *cap_tensors), tuple(outs), params, True)
+        # the variables the loop reads are inputs too: a gradient through them must reach the
+        # rule (which says it is not supported) instead of coming out None
+        read = _variables_read([gc, gb])
+        _tape_record(while_p.vjp, (*init, *cap_tensors, *read), tuple(outs), params, True)
     result = nest.pack_sequence_as(structure, outs)
     return result[0] if single else result
+
+
+def _variables_read(graphs: list[Graph]) -> list[Any]:
+    """The variables that ``graphs`` (and their sub-graphs) read, each once, in order."""
+    found: dict[int, Any] = {}
+    stack = list(graphs)
+    while stack:
+        g = stack.pop(0)
+        for n in g.nodes:
+            if n.name == "read_variable":
+                found.setdefault(id(n.params["variable"]), n.params["variable"])
+            stack.extend(n.subgraphs())
+    return list(found.values())
 
 
 def _while_vjp(g: Any, *args: Any, out: Any, needs: Any, **params: Any) -> Any:
