@@ -6,23 +6,31 @@ graph node holding sub-graphs traced from the branches (or from the loop's condi
 the choice is made every time the graph runs instead of once when it is traced.  Both branches are
 traced; only the one the traced values select keeps its effects (variable assignments, random
 draws), exactly as an eager run would.
+
+Gradients of a traced loop: when a tape watches what the loop uses, its node also returns every
+iteration's loop variables, stacked (first dimension: the trip count, known only when the graph
+runs), and the tape's rule adds a ``while_loop_grad`` node that runs the body's vector-Jacobian
+product, traced once into a sub-graph, back over them, summing the gradients of the tensors the
+body captures and of the variables it reads.  Without a watching tape no history is kept.
 """
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from threading import get_ident
 from typing import Any
 
 from tensorflux.backend import ops as B
 from tensorflux.framework import nest
 from tensorflux.framework import primitives as P
 from tensorflux.framework.gradients import register
-from tensorflux.framework.graph import USER, Graph, Node, replay_bind
+from tensorflux.framework.graph import USER, Graph, Node
 from tensorflux.framework.tape import GradientTape
 from tensorflux.framework.tape import record as _tape_record
 from tensorflux.framework.tensor import Tensor, convert_to_tensor
 from tensorflux.framework.tracing import Tracer, current, random_state, restore_random_state
+from tensorflux.framework.variables import Variable
 
 
 def _run_graph(graph: Graph, arrays: list[Any]) -> tuple[Any, ...]:
@@ -44,12 +52,15 @@ def _while_impl(
     cond_index: Any,
     body_index: Any,
     maximum_iterations: Any,
+    history: bool = False,
 ) -> Any:
     vals = list(args[:n_vars])
     cond_caps = [args[n_vars + i] for i in cond_index]
     body_caps = [args[n_vars + i] for i in body_index]
     run_cond = cond_graph.compile()
     run_body = body_graph.compile()
+    if history:
+        return _while_with_history(vals, cond_caps, body_caps, run_cond, run_body, maximum_iterations)
     i = 0
     while (maximum_iterations is None or i < maximum_iterations) and bool(run_cond(*vals, *cond_caps)[0]):
         vals = run_body(*vals, *body_caps)
@@ -57,8 +68,57 @@ def _while_impl(
     return tuple(vals)
 
 
+def _while_with_history(
+    vals: list[Any], cond_caps: list[Any], body_caps: list[Any], run_cond: Any, run_body: Any, max_iter: Any
+) -> tuple[Any, ...]:
+    """The loop, also returning each loop variable's values entering every iteration, stacked.
+
+    The stacks' first dimension is the trip count, known only when the loop runs: the gradient
+    node reads it from the array, never from the traced shape.
+    """
+    init = list(vals)
+    states: list[list[Any]] = []
+    while (max_iter is None or len(states) < max_iter) and bool(run_cond(*vals, *cond_caps)[0]):
+        states.append(vals)
+        vals = run_body(*vals, *body_caps)
+    # an output must never be the caller's input array (it is USER memory; later nodes may write
+    # into a value the graph believes it owns)
+    final = [B.array_copy(v) if any(v is a for a in init) else v for v in vals]
+    stacks = [
+        B.stack([s[k] for s in states], 0) if states else B.zeros((0, *init[k].shape), init[k].dtype)
+        for k in range(len(init))
+    ]
+    return (*final, *stacks)
+
+
+def _while_grad_impl(*args: Any, vjp_graph: Graph, n_vars: int, n_caps: int, n_grads: int) -> Any:
+    """Run the body's vector-Jacobian product over the saved iterations, last first.
+
+    ``args``: the loop variables' stacked histories, the body's captured values, the gradients of
+    the final float loop variables, then values the gradient graph itself captured.  Returns the
+    gradients of the initial float loop variables, then the summed gradients of the body's float
+    captures and of the variables it reads.
+    """
+    hist = args[:n_vars]
+    caps = args[n_vars : n_vars + n_caps]
+    gys = list(args[n_vars + n_caps : n_vars + n_caps + n_grads])
+    extra = args[n_vars + n_caps + n_grads :]
+    run = vjp_graph.compile()
+    acc: list[Any] | None = None
+    for k in range(int(hist[0].shape[0]) - 1, -1, -1):
+        res = run(*[h[k] for h in hist], *caps, *gys, *extra)
+        gys = list(res[:n_grads])
+        rest = res[n_grads:]
+        acc = list(rest) if acc is None else [B.add(a, r) for a, r in zip(acc, rest)]
+    if acc is None:  # no iteration: the loop was the identity
+        acc = [B.zeros(*vjp_graph.avals[v]) for v in vjp_graph.outputs[n_grads:]]
+    # a result passed straight through from an input is copied: the graph owns its outputs
+    return tuple(B.array_copy(r) if any(r is a for a in args) else r for r in (*gys, *acc))
+
+
 cond_p = P.primitive("cond", _cond_impl, multiple_results=True)
 while_p = P.primitive("while_loop", _while_impl, multiple_results=True)
+while_grad_p = P.primitive("while_loop_grad", _while_grad_impl, multiple_results=True)
 
 
 # -- helpers -------------------------------------------------------------------------------------
@@ -100,7 +160,9 @@ def _trace_sub(
     sub = Tracer(g, parent, capture_variables=capture_variables)
     args = []
     for t in inputs or []:
-        w = P._wrap(t._value)
+        # a copy: the tensor the placeholder stands for may also be captured by ``fn`` (a loop
+        # variable initialised from a value the body uses too), and arrays are looked up by identity
+        w = P._wrap(B.array_copy(t._value))
         sub.placeholder(w)
         args.append(w)
     saved = None if keep_effects else random_state()
@@ -225,7 +287,10 @@ def _traced_cond(
     results = tens_t if taken else tens_f
     outs = _add_node(tracer, cond_p, [pv] + caps, params, results, [st, sf])
     if tapes:
-        _tape_record(cond_p.vjp, (pred, *cap_tensors), tuple(outs), params, True)
+        # a branch reads variables through captures, except inside a loop it holds: those loops'
+        # variables are inputs too, so that their gradients reach the rule
+        read = _variables_read([gt, gf])
+        _tape_record(cond_p.vjp, (pred, *cap_tensors, *read), tuple(outs), params, True)
     return nest.pack_sequence_as(out_t if taken else out_f, outs)
 
 
@@ -269,15 +334,23 @@ def _cond_vjp(
     if not wanted:
         return (None,) * (len(args) + 1)
     grads_out = g if isinstance(g, tuple) else (g,)
+    # after the captures come the variables that loops inside the branches read
+    n_caps = len(set(true_index) | set(false_index))
+    read_pos = tuple(range(n_caps, len(args)))
 
     def branch_grad(graph: Graph, index: Any) -> Callable[[], Any]:
         def fn() -> Any:
-            xs = [args[i] for i in index]
+            n_in = len(index)
+            # a variable the branch also captures is one source: its gradient counts once
+            index_all = tuple(index) + tuple(
+                j for j in read_pos if not any(args[j] is args[i] for i in index)
+            )
+            xs = [args[i] for i in index_all]
             with GradientTape() as tape:
                 for x in xs:
                     if x._value.dtype.kind in "fc":
                         tape.watch(x)
-                outs = replay_bind(graph, list(xs), effects=False)
+                outs = _replay(graph, list(xs[:n_in]))
             pairs = [(o, go) for o, go in zip(outs, grads_out) if o._value.dtype.kind in "fc"]
             local = (
                 tape.gradient(
@@ -289,7 +362,7 @@ def _cond_vjp(
                 if pairs
                 else [None] * len(xs)
             )
-            by_arg = {i: gi for i, gi in zip(index, local)}
+            by_arg = {i: gi for i, gi in zip(index_all, local)}
             return [
                 by_arg[i]
                 if by_arg.get(i) is not None
@@ -324,7 +397,9 @@ def while_loop(
     """Repeat ``loop_vars = body(*loop_vars)`` while ``cond(*loop_vars)``; returns the final ``loop_vars``.
 
     Inside ``tf.function`` this is one graph node: the condition and body are traced once (the loop
-    variables must keep their shapes and dtypes) and the loop runs when the graph runs.
+    variables must keep their shapes and dtypes) and the loop runs when the graph runs.  Gradients
+    flow to float loop variables' initial values, captured tensors and variables the body reads,
+    for whatever trip count the graph runs.
 
     >>> import tensorflux as tf
     >>> f = tf.function(lambda n: tf.while_loop(lambda i, s: i < n, lambda i, s: (i + 1, s + i), (0, 0)))
@@ -385,18 +460,12 @@ def _traced_while(tracer: Tracer, cond: Any, body: Any, structure: Any, single: 
         )
     _check_avals(init, body_out, "while_loop body (loop variables must keep their shape and dtype)")
     caps, cap_tensors, (ic, ib) = _merge_captures(tracer, [sc, sb])
+    # the variables the loop reads are inputs of its gradient: with a tape watching the loop, the
+    # node also returns every iteration's loop variables, which the gradient node runs back over
+    read = _variables_read([gc, gb]) if tapes else []
+    taped = bool(tapes) and _watched(tapes, (*init, *cap_tensors, *read))
     # run the loop for real on the traced values: the trace is also this call's execution
     cap_arrays = [t._value for t in cap_tensors]
-    final = _while_impl(
-        *[t._value for t in init],
-        *cap_arrays,
-        cond_graph=gc,
-        body_graph=gb,
-        n_vars=len(init),
-        cond_index=ic,
-        body_index=ib,
-        maximum_iterations=max_iter,
-    )
     params = {
         "cond_graph": gc,
         "body_graph": gb,
@@ -405,14 +474,27 @@ def _traced_while(tracer: Tracer, cond: Any, body: Any, structure: Any, single: 
         "body_index": ib,
         "maximum_iterations": max_iter,
     }
+    if taped:
+        params["history"] = True
+    final = _while_impl(*[t._value for t in init], *cap_arrays, **params)
     outs = _add_node(tracer, while_p, ins + caps, params, [P._wrap(a) for a in final], [sc, sb])
-    if tapes:
-        # the variables the loop reads are inputs too: a gradient through them must reach the
-        # rule (which says it is not supported) instead of coming out None
-        read = _variables_read([gc, gb])
-        _tape_record(while_p.vjp, (*init, *cap_tensors, *read), tuple(outs), params, True)
-    result = nest.pack_sequence_as(structure, outs)
+    n = len(init)
+    if taped:
+        _record_loop((*init, *cap_tensors, *read), outs[:n], outs[n:], len(cap_tensors), read, params)
+    result = nest.pack_sequence_as(structure, outs[:n])
     return result[0] if single else result
+
+
+def _watched(tapes: list[Any], inputs: Any) -> bool:
+    """Whether one of ``tapes`` records an operation on ``inputs`` (as ``tape.record`` decides)."""
+    thread = get_ident()
+    for tape in tapes:
+        if tape._thread != thread:
+            continue
+        for a in inputs:
+            if id(a) in tape._watched or (tape._watch_vars and isinstance(a, Variable) and a.trainable):
+                return True
+    return False
 
 
 def _variables_read(graphs: list[Graph]) -> list[Any]:
@@ -428,15 +510,160 @@ def _variables_read(graphs: list[Graph]) -> list[Any]:
     return list(found.values())
 
 
+def _bind_while(inputs: list[Tensor], params: dict[str, Any]) -> tuple[Tensor, ...]:
+    """Replay a while node through the registry; a watching tape also sees the variables it reads."""
+    n = params["n_vars"]
+    tapes = [t for t in P.ACTIVE_TAPES if t._recording]
+    read = _variables_read([params["cond_graph"], params["body_graph"]]) if tapes else []
+    if not tapes or not _watched(tapes, (*inputs, *read)):
+        return tuple(P.bind(while_p, tuple(inputs), params))
+    kept = params.get("history", False)  # the node's own outputs include the history
+    params = {**params, "history": True}
+    with _tapes_paused():
+        res = P.bind(while_p, tuple(inputs), params)
+    _record_loop((*inputs, *read), list(res[:n]), list(res[n:]), len(inputs) - n, read, params)
+    return tuple(res) if kept else tuple(res[:n])
+
+
+def _replay(graph: Graph, inputs: list[Any]) -> list[Any]:
+    """``replay_bind`` without effects, with while nodes replayed by ``_bind_while`` (nested loops)."""
+    env: dict[int, Any] = dict(zip(graph.inputs, inputs))
+    for v, a in graph.constants.items():
+        env[v] = P._wrap(a)
+    assigned = {id(n.params["variable"]) for n in graph.nodes if n.name == "assign_variable"}
+    for n in graph.nodes:
+        if n.name == "read_variable":
+            var = n.params["variable"]
+            env[n.outputs[0]] = var.value() if id(var) in assigned else var
+        elif n.name == "assign_variable":
+            continue
+        else:
+            ins = [env[v] for v in n.inputs]
+            if n.prim is while_p:
+                out: Any = _bind_while(ins, n.params)
+            else:
+                out = P.bind(n.prim, tuple(ins), n.params)
+            if n.prim.multiple_results:
+                for o, t in zip(n.outputs, out):
+                    env[o] = t
+            else:
+                env[n.outputs[0]] = out
+    return [env[v] for v in graph.outputs]
+
+
+def _is_float(t: Any) -> bool:
+    return bool(t._value.dtype.kind in "fc")
+
+
+def _body_vjp_graph(
+    body_graph: Graph, n_vars: int, samples: list[Tensor], fv: list[int], fc: list[int], fr: list[Any]
+) -> tuple[Graph, list[Tensor]]:
+    """Trace one iteration's vector-Jacobian product into a graph.
+
+    Its inputs: the loop variables, the body's captures, the gradients of the body's float outputs
+    ``fv`` (then what the trace captured from the enclosing graph, returned with the graph).  Its
+    outputs: the gradients of the float loop variables ``fv``, float captures ``fc`` (positions among
+    the captures) and read variables ``fr``.
+    """
+
+    def fn(*xs: Any) -> Any:
+        vs = list(xs[:n_vars])
+        cs = list(xs[n_vars : len(xs) - len(fv)])
+        gys = list(xs[len(xs) - len(fv) :])
+        with GradientTape(watch_accessed_variables=False) as tape:
+            for x in (*vs, *cs, *fr):
+                if _is_float(x):
+                    tape.watch(x)
+            outs = _replay(body_graph, vs + cs)
+        sources = [vs[k] for k in fv] + [cs[j] for j in fc] + list(fr)
+        grads = tape.gradient(
+            [outs[k] for k in fv], sources, output_gradients=gys, unconnected_gradients="zero"
+        )
+        return list(grads)
+
+    with _tapes_paused():
+        g, sub, _, _ = _trace_sub(current(), "while_body_grad", fn, False, samples, capture_variables=False)
+    return g, list(sub.capture_tensors)
+
+
+def _record_loop(
+    inputs: Any, final: list[Tensor], hist: list[Tensor], n_caps: int, read: list[Any], params: Any
+) -> None:
+    """Offer the loop to the tapes; those that record it also watch its history.
+
+    The history then leads to a source, so a tape that also records the gradient node (a
+    second-order gradient) reaches that node's rule, which refuses, instead of giving None.
+    """
+    _tape_record(_history_vjp(hist, n_caps, read), inputs, tuple(final), params, True)
+    for tape in P.ACTIVE_TAPES:
+        if tape._recording and any(id(o) in tape._watched for o in final):
+            for h in hist:
+                if _is_float(h):
+                    tape._watched[id(h)] = h
+
+
+def _history_vjp(hist: list[Tensor], n_caps: int, read: list[Any]) -> Callable[..., Any]:
+    """The gradient rule of one recorded loop, which kept its iterations' values in ``hist``."""
+
+    def vjp(g: Any, *args: Any, out: Any, needs: Any, **params: Any) -> Any:
+        return _while_grad(g, args, hist, n_caps, read, params)
+
+    return vjp
+
+
+def _while_grad(
+    g: Any, args: Any, hist: list[Tensor], n_caps: int, read: list[Any], params: dict[str, Any]
+) -> tuple[Any, ...]:
+    n = params["n_vars"]
+    init, caps = args[:n], args[n : n + n_caps]
+    grads: list[Any] = [None] * len(args)
+    fv = [k for k in range(n) if _is_float(init[k])]
+    if not fv:  # integer loop variables carry no gradient
+        return tuple(grads)
+    body_caps = [caps[i] for i in params["body_index"]]
+    fc = [j for j, c in enumerate(body_caps) if _is_float(c)]
+    fr = [var for var in read if _is_float(var)]
+    g = g if isinstance(g, tuple) else (g,)
+    gys = [g[k] for k in fv]
+    samples = [*init, *body_caps, *gys]
+    vjp_graph, extra = _body_vjp_graph(params["body_graph"], n, samples, fv, fc, fr)
+    ins = (*hist, *body_caps, *gys, *extra)
+    gp = {"vjp_graph": vjp_graph, "n_vars": n, "n_caps": len(body_caps), "n_grads": len(fv)}
+    with _tapes_paused() as tapes:
+        res = P.bind(while_grad_p, ins, gp)
+    if tapes:  # the variables the gradient graph reads lead to it too (for the refusal above)
+        _tape_record(while_grad_p.vjp, (*ins, *fr), res, gp, True)
+    for k, r in zip(fv, res):
+        grads[k] = r
+    for j, r in zip(fc, res[len(fv) :]):
+        grads[n + params["body_index"][j]] = r
+    by_var = {id(var): r for var, r in zip(fr, res[len(fv) + len(fc) :])}
+    for i, var in enumerate(read):
+        grads[n + n_caps + i] = by_var.get(id(var))
+    return tuple(grads)
+
+
 def _while_vjp(g: Any, *args: Any, out: Any, needs: Any, **params: Any) -> Any:
+    # a loop replayed through the registry (an outer tape around a tf.function call): its
+    # history is among its outputs if the trace kept it, else the loop runs again keeping it
+    n = params["n_vars"]
+    if params.get("history"):
+        hist = list(out[n:])
+    else:
+        with _tapes_paused():
+            hist = list(P.bind(while_p, args, {**params, "history": True})[n:])
+    return _while_grad(g, args, hist, len(args) - n, [], params)
+
+
+def _while_grad_vjp(g: Any, *args: Any, out: Any, needs: Any, **params: Any) -> Any:
     raise NotImplementedError(
-        "Gradients through a tf.while_loop traced inside a tf.function are not supported yet. Compute the "
-        "gradient outside the traced function, or use a Python loop with a fixed number of steps (it is "
-        "unrolled into the graph)."
+        "Second-order gradients through a tf.while_loop traced inside a tf.function are not supported; "
+        "compute the inner gradient eagerly or with a Python loop."
     )
 
 
 register(while_p, _while_vjp)
+register(while_grad_p, _while_grad_vjp)
 
 
 # -- case ------------------------------------------------------------------------------------------
