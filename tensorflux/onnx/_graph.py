@@ -165,6 +165,11 @@ class GraphBuilder:
         outs = self.op("Split", [x, self.const(list(sizes), "split")], outputs=len(sizes), axis=int(axis))
         return outs if len(sizes) > 1 else [outs]
 
+    def dims(self, x: str, start: int, end: int | None = None) -> str:
+        """The int64 vector ``shape(x)[start:end]``, for reshapes whose sizes are known only at run time."""
+        shape = self.op("Shape", [x])
+        return self.slice(shape, [int(start)], [2**63 - 1 if end is None else int(end)], [0])
+
     def clip(self, x: str, low: float | None, high: float | None) -> str:
         lo = self.const(np.float32(low), "min") if low is not None else ""
         hi = self.const(np.float32(high), "max") if high is not None else ""

@@ -1,4 +1,8 @@
-"""MultiHeadAttention with MatMul, Softmax and Transpose only (no Einsum, no contrib ops).
+"""Attention and MultiHeadAttention with MatMul, Softmax and Transpose only (no Einsum, no contrib ops).
+
+``Attention`` (Luong-style) exports both score modes ("dot", "concat"), ``use_scale``,
+``use_causal_mask`` and ``return_attention_scores``; its dropout is left out (inference).
+Query/value masks are not exported: the exporter refuses a masked input with the layer's name.
 
 Each projection (Keras' EinsumDense kernels ``(dim, heads, key_dim)``) is one MatMul on the
 kernel flattened to ``(dim, heads * key_dim)``; the heads are split by a Reshape and moved in
@@ -13,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from tensorflux.keras.layers import MultiHeadAttention
+from tensorflux.keras.layers import Attention, MultiHeadAttention
 from tensorflux.onnx._graph import GraphBuilder, Sym
 from tensorflux.onnx.registry import register
 
@@ -118,3 +122,50 @@ def multi_head_attention(
     if len(out_dims) > 1:
         out = g.reshape(out, [0, 0, *out_dims])
     return [out, probs] if return_attention_scores else out
+
+
+@register(Attention)
+def attention(
+    g: GraphBuilder,
+    layer: Any,
+    inputs: Any,
+    mask: Any = None,
+    training: Any = None,
+    return_attention_scores: bool = False,
+    use_causal_mask: bool = False,
+) -> Any:
+    if mask is not None:
+        raise ValueError(
+            f"ONNX export: Attention layer '{layer.name}' is given mask=[query_mask, value_mask]; masks "
+            "are not exported. Export a model without masks (or use MultiHeadAttention with an "
+            "attention_mask)."
+        )
+    query, value = inputs[0], inputs[1]
+    key = inputs[2] if len(inputs) > 2 else value
+    if any(t.rank != 3 for t in (query, value, key)):
+        raise ValueError(
+            f"ONNX export: Attention layer '{layer.name}' receives inputs of ranks "
+            f"{[t.rank for t in inputs]}; only (batch, time, features) inputs are exported."
+        )
+    scale = g.weight(layer, "scale", layer.scale.numpy()) if layer.scale is not None else None
+    if layer.score_mode == "dot":
+        scores = g.op("MatMul", [query.name, g.transpose(key.name, (0, 2, 1))])
+        if scale is not None:
+            scores = g.op("Mul", [scores, scale])
+    else:  # concat: sum(tanh(scale * (q + k))) over the features, q (B, Tq, 1, d) + k (B, 1, Tv, d)
+        s = g.op("Add", [g.unsqueeze(query.name, [2]), g.unsqueeze(key.name, [1])])
+        if scale is not None:
+            s = g.op("Mul", [s, scale])
+        scores = g.reduce("ReduceSum", g.op("Tanh", [s]), [-1], keepdims=False)
+        scores = g.op(
+            "Mul", [scores, g.weight(layer, "concat_score_weight", layer.concat_score_weight.numpy())]
+        )
+    if use_causal_mask:
+        keep = g.op(
+            "GreaterOrEqual", [_positions(g, query.name, 1, [-1, 1]), _positions(g, key.name, 1, [1, -1])]
+        )
+        # as the layer: hidden keys get scores - 1e9, which the softmax turns into 0
+        scores = g.op("Where", [keep, scores, g.op("Sub", [scores, g.scalar(1e9)])])
+    weights = g.op("Softmax", [scores], axis=-1)
+    out = g.op("MatMul", [weights, value.name])
+    return [out, weights] if return_attention_scores else out

@@ -1,4 +1,4 @@
-"""BatchNormalization (inference) and LayerNormalization.
+"""BatchNormalization (inference), LayerNormalization and GroupNormalization.
 
 Batch normalization at inference is an affine map per feature: ``x * a + b`` with
 ``a = gamma / sqrt(moving_variance + epsilon)`` and ``b = beta - moving_mean * a`` folded at
@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from tensorflux.keras.layers import BatchNormalization, LayerNormalization
+from tensorflux.keras.layers import BatchNormalization, GroupNormalization, LayerNormalization
 from tensorflux.onnx._graph import GraphBuilder, Sym
 from tensorflux.onnx.registry import register
 
@@ -66,4 +66,35 @@ def layer_normalization(g: GraphBuilder, layer: Any, x: Sym, **_: Any) -> str:
         y = g.op("Mul", [y, g.weight(layer, "gamma", _per_axis(gamma.reshape(norm_shape), rank, axes))])
     if beta is not None:
         y = g.op("Add", [y, g.weight(layer, "beta", _per_axis(beta.reshape(norm_shape), rank, axes))])
+    return y
+
+
+@register(GroupNormalization, masks_ok=True)
+def group_normalization(g: GraphBuilder, layer: Any, x: Sym, **_: Any) -> str:
+    # As the layer: split the channel axis into (groups, channels // groups), take the statistics
+    # over every axis but batch and groups, then scale and shift per channel on the input's shape.
+    rank = x.rank
+    ax = layer.axis % rank
+    channels, groups = int(x.shape[ax]), int(layer.groups)
+    rest = x.shape[ax + 1 :]
+    if all(d is not None for d in rest):
+        # 0 copies the leading dimensions (the batch, spatial sizes known only at run time)
+        grouped = g.reshape(x.name, [0] * ax + [groups, channels // groups] + [int(d) for d in rest])
+    else:
+        target = g.op(
+            "Concat",
+            [g.dims(x.name, 0, ax), g.const([groups, channels // groups], "groups"), g.dims(x.name, ax + 1)],
+            axis=0,
+        )
+        grouped = g.op("Reshape", [x.name, target])
+    axes = [i for i in range(1, rank + 1) if i != ax]
+    mean = g.reduce("ReduceMean", grouped, axes)
+    centred = g.op("Sub", [grouped, mean])
+    var = g.reduce("ReduceMean", g.op("Mul", [centred, centred]), axes)
+    inv = g.op("Reciprocal", [g.op("Sqrt", [g.op("Add", [var, g.scalar(layer.epsilon)])])])
+    y = g.op("Reshape", [g.op("Mul", [centred, inv]), g.op("Shape", [x.name])])
+    if layer.gamma is not None:
+        y = g.op("Mul", [y, g.weight(layer, "gamma", _per_axis(layer.gamma.numpy(), rank, [ax]))])
+    if layer.beta is not None:
+        y = g.op("Add", [y, g.weight(layer, "beta", _per_axis(layer.beta.numpy(), rank, [ax]))])
     return y

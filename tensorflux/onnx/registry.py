@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 _CONVERTERS: dict[type, Callable[..., Any]] = {}
-_MASK_AWARE: set[type] = set()
+_MASK_AWARE: dict[type, bool | Callable[[Any], bool]] = {}
 _FAMILIES = (
     "activations",
     "dense",
@@ -26,6 +26,8 @@ _FAMILIES = (
     "embedding",
     "rnn",
     "attention",
+    "masking",
+    "wrappers",
     "preprocessing",
     "operators",
     "models",
@@ -33,19 +35,22 @@ _FAMILIES = (
 _loaded: list[bool] = []
 
 
-def register(*classes: type, masks_ok: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def register(
+    *classes: type, masks_ok: bool | Callable[[Any], bool] = False
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Decorator: ``fn`` converts instances of ``classes``.
 
     ``masks_ok`` says that the layer's result does not depend on a Keras mask carried by its
     inputs (Dense, activations, ...), so such inputs may be exported; otherwise a masked input
-    is refused with an error naming the layer.
+    is refused with an error naming the layer.  A callable ``masks_ok(layer)`` decides per
+    instance (a wrapper is as mask-indifferent as the layer it wraps).
     """
 
     def deco(fn: Callable[..., Any]) -> Callable[..., Any]:
         for cls in classes:
             _CONVERTERS[cls] = fn
             if masks_ok:
-                _MASK_AWARE.add(cls)
+                _MASK_AWARE[cls] = masks_ok
         return fn
 
     return deco
@@ -90,5 +95,7 @@ def lookup(layer: Any) -> Callable[..., Any]:
 
 
 def accepts_masks(layer: Any) -> bool:
+    _load()
     cls = _match(layer)
-    return cls is not None and cls in _MASK_AWARE
+    ok = _MASK_AWARE.get(cls) if cls is not None else None
+    return bool(ok(layer) if callable(ok) else ok)

@@ -1,5 +1,8 @@
 """Reshaping layers: Flatten, Reshape, Permute, RepeatVector, ZeroPadding, Cropping, UpSampling.
 
+UpSampling2D's bilinear mode is ONNX ``Resize`` (linear, ``half_pixel``), the sampling of TF2's
+``tf.image.resize`` that tensorflux follows.
+
 Shapes are written with ``0`` for the batch dimension (ONNX Reshape copies it from the input),
 so the exported model accepts any batch size.
 """
@@ -94,12 +97,26 @@ def up_sampling1d(g: GraphBuilder, layer: Any, x: Sym, **_: Any) -> str:
     return _repeat(g, x.name, {1: int(layer.size)}, x.rank)
 
 
+def _bilinear(g: GraphBuilder, x: str, first: bool, size: tuple[int, int]) -> str:
+    # tensorflux resizes like TF2's tf.image.resize: source = (dst + 0.5) / factor - 0.5, clamped to
+    # the edges, which is ONNX's half_pixel transform.  The resize runs on NCHW (onnxruntime's
+    # linear Resize is written for scales on the two innermost axes).
+    if not first:
+        x = g.transpose(x, (0, 3, 1, 2))
+    scales = g.const(np.array([1, 1, size[0], size[1]], np.float32), "scales")
+    y = g.op("Resize", [x, "", scales], mode="linear", coordinate_transformation_mode="half_pixel")
+    return y if first else g.transpose(y, (0, 2, 3, 1))
+
+
 @register(UpSampling2D)
 def up_sampling2d(g: GraphBuilder, layer: Any, x: Sym, **_: Any) -> str:
+    size = (int(layer.size[0]), int(layer.size[1]))
+    if layer.interpolation == "bilinear":
+        return _bilinear(g, x.name, layer.data_format == "channels_first", size)
     if layer.interpolation != "nearest":
         raise ValueError(
             f"ONNX export: UpSampling2D layer '{layer.name}' uses interpolation={layer.interpolation!r}; "
-            "only 'nearest' is exported."
+            "only 'nearest' and 'bilinear' are exported."
         )
     h, w = _spatial_axes(layer, 2)
-    return _repeat(g, x.name, {h: int(layer.size[0]), w: int(layer.size[1])}, x.rank)
+    return _repeat(g, x.name, {h: size[0], w: size[1]}, x.rank)
