@@ -88,6 +88,15 @@ from tensorflux.keras.layers.attention.attention import Attention  # noqa: F401
 from tensorflux.keras.layers.attention.multi_head_attention import MultiHeadAttention  # noqa: F401
 from tensorflux.keras.layers.preprocessing.rescaling import Rescaling  # noqa: F401
 from tensorflux.keras.layers.preprocessing.normalization import Normalization  # noqa: F401
+from tensorflux.keras.layers.preprocessing.category_encoding import CategoryEncoding  # noqa: F401
+from tensorflux.keras.layers.preprocessing.discretization import Discretization  # noqa: F401
+from tensorflux.keras.layers.preprocessing.integer_lookup import IntegerLookup  # noqa: F401
+from tensorflux.keras.layers.preprocessing.string_lookup import StringLookup  # noqa: F401
+from tensorflux.keras.layers.preprocessing.image_resizing import CenterCrop, Resizing  # noqa: F401
+from tensorflux.keras.layers.preprocessing.image_augmentation import RandomBrightness, RandomContrast  # noqa: F401
+from tensorflux.keras.layers.preprocessing.image_augmentation import RandomCrop, RandomFlip  # noqa: F401
+from tensorflux.keras.layers.preprocessing.image_augmentation import RandomRotation, RandomTranslation  # noqa: F401
+from tensorflux.keras.layers.preprocessing.image_augmentation import RandomZoom  # noqa: F401
 
 # Keras' aliases
 Convolution1D, Convolution2D, Convolution3D = Conv1D, Conv2D, Conv3D  # noqa: F401

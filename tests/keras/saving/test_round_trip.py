@@ -237,6 +237,17 @@ LAYER_CASES = {
     "AveragePooling2D": ({}, [(6, 6, 3)]),
     "AveragePooling3D": ({}, [(4, 4, 4, 2)]),
     "BatchNormalization": ({}, [(4,)]),
+    "CenterCrop": ({"height": 4, "width": 4}, [(6, 6, 3)]),
+    "CategoryEncoding": ({"num_tokens": 10, "output_mode": "count"}, ["int:5"]),
+    "Discretization": ({"bin_boundaries": [-0.5, 0.0, 0.5], "output_mode": "count"}, [(4,)]),
+    "IntegerLookup": ({"vocabulary": [1, 3, 5, 7], "output_mode": "multi_hot"}, ["int:5"]),
+    "RandomBrightness": ({"factor": 0.2}, [(6, 6, 3)]),
+    "RandomContrast": ({"factor": 0.2}, [(6, 6, 3)]),
+    "RandomCrop": ({"height": 4, "width": 4}, [(6, 6, 3)]),
+    "RandomRotation": ({"factor": 0.2}, [(6, 6, 3)]),
+    "RandomTranslation": ({"height_factor": 0.2, "width_factor": 0.2}, [(6, 6, 3)]),
+    "RandomZoom": ({"height_factor": 0.2}, [(6, 6, 3)]),
+    "Resizing": ({"height": 4, "width": 5}, [(6, 6, 3)]),
     "Bidirectional": (lambda: {"layer": layers.LSTM(3)}, [(5, 4)]),
     "Concatenate": ({}, [(3,), (4,)]),
     "Conv1D": ({"filters": 2, "kernel_size": 3}, [(7, 3)]),
@@ -312,7 +323,7 @@ LAYER_CASES = {
     "ZeroPadding3D": ({"padding": 1}, [(2, 2, 2, 3)]),
 }
 # Layers a model is made of but that are not tested on their own.
-_NOT_ALONE = {"Layer", "InputLayer"}
+_NOT_ALONE = {"Layer", "InputLayer", "StringLookup"}  # StringLookup takes Python strings: no model input
 # Cells are saved inside an RNN layer.
 _WRAPPED_IN_RNN = {"GRUCell", "LSTMCell", "SimpleRNNCell", "StackedRNNCells"}
 
