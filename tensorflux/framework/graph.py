@@ -409,11 +409,17 @@ def failing_node(graph: Graph, lineno: int) -> Node | None:
 
 
 # -- replay through the registry (differentiable, visible to outer tracers) -------------------------
+# primitive name -> ``fn(input tensors, params)`` that replays such a node in ``replay_bind``
+# instead of ``bind`` (control flow registers its loops, whose gradients need more than bind sees)
+REPLAY_BINDERS: dict[str, Callable[[list[Any], dict[str, Any]], Any]] = {}
+
+
 def replay_bind(graph: Graph, inputs: list[Any], effects: bool = True) -> list[Any]:
     """Run ``graph`` on tensors ``inputs`` through ``primitives.bind``: tapes record every node.
 
     Variables are used as variables (so tapes watch them) unless the graph assigns them; with
     ``effects=False`` assignments are skipped (a pure recomputation, as for a gradient).
+    Primitives in ``REPLAY_BINDERS`` replay through their own function.
     """
     env: dict[int, Any] = dict(zip(graph.inputs, inputs))
     for v, a in graph.constants.items():
@@ -427,7 +433,9 @@ def replay_bind(graph: Graph, inputs: list[Any], effects: bool = True) -> list[A
             if effects:
                 n.params["variable"].assign(env[n.inputs[0]])
         else:
-            out = P.bind(n.prim, tuple(env[v] for v in n.inputs), n.params)
+            ins = [env[v] for v in n.inputs]
+            binder = REPLAY_BINDERS.get(n.prim.name)
+            out = binder(ins, n.params) if binder is not None else P.bind(n.prim, tuple(ins), n.params)
             if n.prim.multiple_results:
                 for o, t in zip(n.outputs, out):
                     env[o] = t

@@ -25,7 +25,7 @@ from tensorflux.backend import ops as B
 from tensorflux.framework import nest
 from tensorflux.framework import primitives as P
 from tensorflux.framework.gradients import register
-from tensorflux.framework.graph import USER, Graph, Node
+from tensorflux.framework.graph import REPLAY_BINDERS, USER, Graph, Node, replay_bind
 from tensorflux.framework.tape import GradientTape
 from tensorflux.framework.tape import record as _tape_record
 from tensorflux.framework.tensor import Tensor, convert_to_tensor
@@ -350,7 +350,7 @@ def _cond_vjp(
                 for x in xs:
                     if x._value.dtype.kind in "fc":
                         tape.watch(x)
-                outs = _replay(graph, list(xs[:n_in]))
+                outs = replay_bind(graph, list(xs[:n_in]), effects=False)
             pairs = [(o, go) for o, go in zip(outs, grads_out) if o._value.dtype.kind in "fc"]
             local = (
                 tape.gradient(
@@ -525,30 +525,7 @@ def _bind_while(inputs: list[Tensor], params: dict[str, Any]) -> tuple[Tensor, .
     return tuple(res) if kept else tuple(res[:n])
 
 
-def _replay(graph: Graph, inputs: list[Any]) -> list[Any]:
-    """``replay_bind`` without effects, with while nodes replayed by ``_bind_while`` (nested loops)."""
-    env: dict[int, Any] = dict(zip(graph.inputs, inputs))
-    for v, a in graph.constants.items():
-        env[v] = P._wrap(a)
-    assigned = {id(n.params["variable"]) for n in graph.nodes if n.name == "assign_variable"}
-    for n in graph.nodes:
-        if n.name == "read_variable":
-            var = n.params["variable"]
-            env[n.outputs[0]] = var.value() if id(var) in assigned else var
-        elif n.name == "assign_variable":
-            continue
-        else:
-            ins = [env[v] for v in n.inputs]
-            if n.prim is while_p:
-                out: Any = _bind_while(ins, n.params)
-            else:
-                out = P.bind(n.prim, tuple(ins), n.params)
-            if n.prim.multiple_results:
-                for o, t in zip(n.outputs, out):
-                    env[o] = t
-            else:
-                env[n.outputs[0]] = out
-    return [env[v] for v in graph.outputs]
+REPLAY_BINDERS["while_loop"] = _bind_while  # replays keep the loop's history for tapes
 
 
 def _is_float(t: Any) -> bool:
@@ -574,7 +551,7 @@ def _body_vjp_graph(
             for x in (*vs, *cs, *fr):
                 if _is_float(x):
                     tape.watch(x)
-            outs = _replay(body_graph, vs + cs)
+            outs = replay_bind(body_graph, vs + cs, effects=False)
         sources = [vs[k] for k in fv] + [cs[j] for j in fc] + list(fr)
         grads = tape.gradient(
             [outs[k] for k in fv], sources, output_gradients=gys, unconnected_gradients="zero"

@@ -145,6 +145,24 @@ def test_an_outer_tape_around_a_traced_loop_matches_finite_differences():
     check_gradients(f, [np.array([0.2, -0.5]), np.array([1.5, 0.7])])
 
 
+def test_an_outer_tape_reaches_a_variable_read_in_a_traced_loop():
+    # replay_bind hands the while node to control flow (graph.REPLAY_BINDERS), which records
+    # the variables the body reads: the gradient is not lost
+    x = tf.Variable(np.float64(1.3))
+
+    @tf.function
+    def f(n):
+        return tf.while_loop(
+            lambda i, y: i < n, lambda i, y: (i + 1, y * x), (0, tf.constant(np.float64(1.0)))
+        )[1]
+
+    f(tf.constant(3))
+    for n in (3, 5):
+        with tf.GradientTape() as tape:
+            y = f(tf.constant(n))
+        assert float(tape.gradient(y, x)) == pytest.approx(n * 1.3 ** (n - 1), rel=1e-12)
+
+
 def test_the_untaped_loop_keeps_no_history():
     f = tf.function(lambda n: tf.while_loop(lambda i, s: i < n, lambda i, s: (i + 1, s * 2.0), (0, 1.0)))
     text = str(f.get_concrete_function(tf.constant(3)).graph)
