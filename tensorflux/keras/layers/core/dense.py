@@ -100,6 +100,9 @@ class Dense(Layer):
         self.input_spec = InputSpec(min_ndim=2, axes={-1: input_dim})
 
     def call(self, inputs: Tensor) -> Tensor:
+        if inputs._value.dtype.kind not in "fc":
+            # integer inputs (a lookup's counts): Keras' matmul promotes them to the kernel's dtype
+            inputs = P.unary(P.cast, inputs, dtype=self.kernel._value.dtype)
         shape = inputs._value.shape
         if len(shape) == 2:
             x = P.binary(P.matmul, inputs, self.kernel)
