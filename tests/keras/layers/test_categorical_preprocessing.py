@@ -278,15 +278,3 @@ def test_discretization_in_model_saves_boundaries(tmp_path):
     loaded = keras.models.load_model(path)
     assert loaded.layers[1].bin_boundaries == d.bin_boundaries
     np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), rtol=1e-6)
-
-
-def test_dense_takes_integer_inputs_as_keras_does():
-    # IntegerLookup's multi_hot output is int64; Keras' matmul promotes it to the kernel's dtype
-    lookup = tf.keras.layers.IntegerLookup(vocabulary=[1, 3, 5, 7], output_mode="multi_hot")
-    dense = tf.keras.layers.Dense(2, kernel_initializer="ones")
-    counts = lookup(np.array([[1, 3], [7, 9]]))
-    assert counts.dtype == tf.int64
-    out = dense(counts)
-    assert out.dtype == tf.float32
-    np.testing.assert_allclose(out.numpy(), dense(tf.cast(counts, "float32")).numpy())
-    np.testing.assert_allclose(out.numpy(), [[2.0, 2.0], [2.0, 2.0]])

@@ -163,6 +163,9 @@ class BaseConv(Layer):
         )
 
     def call(self, inputs: Tensor) -> Tensor:
+        if inputs._value.dtype.kind not in "fc":
+            # integer images (uint8 pixels): Keras' conv promotes them to the kernel's dtype
+            inputs = P.unary(P.cast, inputs, dtype=self.kernel._value.dtype)
         outputs = self.convolution_op(inputs, self.kernel)
         if self.bias is not None:
             outputs = conv_ops.bias_add(outputs, self.bias, data_format=self._tf_format)
