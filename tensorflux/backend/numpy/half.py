@@ -18,6 +18,18 @@ import numpy as np
 _F16 = np.dtype(np.float16)
 
 
+def _is_half(args: tuple[Any, ...]) -> bool:
+    """Whether the first array argument is float16 (arrays share one dtype; an output gradient
+    may be None, einsum's first argument is its equation). An identity test on NumPy's dtype
+    singleton: ~0.3 us, where comparing the dtypes of the first four arguments took ~1.6 us on
+    each conv and matmul call."""
+    for a in args[:4]:
+        dtype = getattr(a, "dtype", None)  # None for an equation string or an absent gradient
+        if dtype is not None:
+            return dtype is _F16
+    return False
+
+
 def _up(a: Any) -> Any:
     return a.astype(np.float32) if getattr(a, "dtype", None) == _F16 else a
 
@@ -32,7 +44,7 @@ def _down(r: Any, keep: int) -> Any:
 
 
 def float32_inside(fn: Callable[..., Any] | None = None, *, keep_last: int = 0) -> Any:
-    """Decorator: when one of the first four arguments is float16, run ``fn`` on float32 copies of its float16
+    """Decorator: when the first array argument is float16, run ``fn`` on float32 copies of its float16
     arguments and round its float32 results back (all but the last ``keep_last`` of a tuple: a
     workspace the backward kernel reads again stays float32).
 
@@ -44,7 +56,7 @@ def float32_inside(fn: Callable[..., Any] | None = None, *, keep_last: int = 0) 
     def wrap(f: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(f)
         def run(*args: Any, **kwargs: Any) -> Any:
-            if not any(getattr(a, "dtype", None) == _F16 for a in args[:4]):
+            if not _is_half(args):
                 return f(*args, **kwargs)
             up = [_up(a) for a in args]
             return _down(f(*up, **{k: _up(v) for k, v in kwargs.items()}), keep_last)

@@ -26,7 +26,6 @@ from tensorflux.keras.layers.preprocessing.image_resizing import (
     _resize,
     _to_nhwc,
 )
-from tensorflux.ops import array_ops
 from tensorflux.ops.random_ops import _draw
 
 _FILL_MODES = ("reflect", "wrap", "constant", "nearest")
@@ -93,9 +92,7 @@ class _RandomImageLayer(Layer):
         return x
 
     def call(self, inputs: Tensor, training: Any = False) -> Tensor:
-        dtype = self.compute_dtype
-        x = inputs if inputs.dtype.name == dtype else array_ops.cast(inputs, dtype)
-        x, single = _to_nhwc(x, self.data_format, type(self).__name__)
+        x, single = _to_nhwc(inputs, self.data_format, type(self).__name__, self.compute_dtype)
         y = self._augment(x) if training else self._inference(x)
         return _from_nhwc(y, self.data_format, single)
 

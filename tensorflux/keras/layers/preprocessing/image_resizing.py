@@ -28,8 +28,11 @@ def _positive_int(v: Any, arg: str, layer: str) -> int:
     return v
 
 
-def _to_nhwc(x: Tensor, data_format: str, layer: str) -> tuple[Tensor, bool]:
-    """Batched channels-last view of ``x``; the flag says whether a batch axis was added."""
+def _to_nhwc(x: Tensor, data_format: str, layer: str, dtype: str) -> tuple[Tensor, bool]:
+    """``x`` in ``dtype`` (the layer's compute dtype), batched and channels-last; the flag says
+    whether a batch axis was added."""
+    if x.dtype.name != dtype:
+        x = array_ops.cast(x, dtype)
     if x.ndim not in (3, 4):
         raise ValueError(
             f"{layer}: expected images of rank 3 (unbatched) or 4 (batched); received shape {tuple(x.shape)}."
@@ -149,9 +152,7 @@ class Resizing(Layer):
         return array_ops.pad(x, paddings, constant_values=self.fill_value)
 
     def call(self, inputs: Tensor) -> Tensor:
-        dtype = self.compute_dtype
-        x = inputs if inputs.dtype.name == dtype else array_ops.cast(inputs, dtype)
-        x, single = _to_nhwc(x, self.data_format, "Resizing")
+        x, single = _to_nhwc(inputs, self.data_format, "Resizing", self.compute_dtype)
         if self.crop_to_aspect_ratio:
             x = _crop_to_aspect(x, self.height, self.width)
         elif self.pad_to_aspect_ratio:
@@ -208,9 +209,7 @@ class CenterCrop(Layer):
         self.data_format = _data_format(data_format, "CenterCrop")
 
     def call(self, inputs: Tensor) -> Tensor:
-        dtype = self.compute_dtype
-        x = inputs if inputs.dtype.name == dtype else array_ops.cast(inputs, dtype)
-        x, single = _to_nhwc(x, self.data_format, "CenterCrop")
+        x, single = _to_nhwc(inputs, self.data_format, "CenterCrop", self.compute_dtype)
         return _from_nhwc(center_crop_or_resize(x, self.height, self.width), self.data_format, single)
 
     def compute_output_shape(self, input_shape: Any) -> Any:
