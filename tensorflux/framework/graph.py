@@ -48,8 +48,8 @@ EFFECTS = {"assign_variable"}
 # Nodes whose result is not a function of their inputs: never merged or folded.
 IMPURE = {"read_variable", "random_draw"}
 # Primitives whose kernel consults ``ACTIVE_TAPES`` (convolution keeps its im2col matrix for the
-# filter gradient): replay runs them as they ran when traced.
-TAPE_SENSITIVE = {"conv", "conv_bias"}
+# filter gradient, max pooling its window winners): replay runs them as they ran when traced.
+TAPE_SENSITIVE = {"conv", "conv_bias", "max_pool"}
 
 
 class Node:

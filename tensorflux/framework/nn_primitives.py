@@ -9,9 +9,10 @@ kernel, ``max_pool_relu_grad``, appears only in optimised graphs (``passes/pool_
 ``conv_bias`` and ``conv_bias_backprop_filter`` (``passes/conv_bias.py``).
 
 Convolution keeps its im2col matrix from the forward pass (only while a tape records) so the
-filter gradient does not build it again; the matrix is found by the identity of the input
-array, and dropped when the filter gradient takes it, when that array dies, or when more than
-``_MAX_SAVED`` inputs hold one (a taped forward pass whose backward never ran).
+filter gradient does not build it again, and a 2x2 max pool which input of each window won; what
+is kept is found by the identity of the input array, and dropped when the gradient takes it, when
+that array dies, or when more than ``_MAX_SAVED`` inputs hold one (a taped forward pass whose
+backward never ran).
 """
 
 from __future__ import annotations
@@ -172,15 +173,46 @@ conv_bias_backprop_filter = primitive(
 
 
 # -- pooling ------------------------------------------------------------------------------------
-max_pool = primitive("max_pool", lambda x, ksize, strides, pads: B.max_pool(x, ksize, strides, pads))
-max_pool_grad = primitive(
-    "max_pool_grad", lambda x, y, g, ksize, strides, pads: B.max_pool_grad(x, y, g, ksize, strides, pads)
-)
+# Under a tape, a 2x2 max pool also keeps which input of each window won (``B.max_pool_taps``),
+# found again by its input like the im2col matrices; the gradient then routes without comparing.
+def _max_pool_impl(x: Any, ksize: Any, strides: Any, pads: Any) -> Any:
+    if not P.ACTIVE_TAPES or not B.pool_taps_fit(x.shape, ksize, strides, pads):
+        return B.max_pool(x, ksize, strides, pads)
+    y, taps = B.max_pool_taps(x, ksize, strides, pads)
+    _save_cols(x, _pool_key(ksize, strides, pads), taps)
+    return y
+
+
+def _pool_key(ksize: Any, strides: Any, pads: Any) -> tuple[Any, ...]:
+    return ("max_pool", tuple(ksize), tuple(strides), tuple(tuple(p) for p in pads))
+
+
+def _pool_taps(x: Any, g: Any, ksize: Any, strides: Any, pads: Any) -> Any:
+    """The window winners the forward kept for ``x`` (None: the gradient compares instead)."""
+    taps = _take_cols(x, _pool_key(ksize, strides, pads))
+    if taps is None or taps.shape[:1] + taps.shape[2:] != g.shape:
+        return None
+    return taps
+
+
+def _max_pool_grad_impl(x: Any, y: Any, g: Any, ksize: Any, strides: Any, pads: Any) -> Any:
+    taps = _pool_taps(x, g, ksize, strides, pads)
+    if taps is not None:
+        return B.max_pool_grad_taps(g, taps, x.shape)
+    return B.max_pool_grad(x, y, g, ksize, strides, pads)
+
+
+def _max_pool_relu_grad_impl(x: Any, y: Any, g: Any, ksize: Any, strides: Any, pads: Any) -> Any:
+    taps = _pool_taps(x, g, ksize, strides, pads)
+    if taps is not None:
+        return B.max_pool_grad_taps(g, taps, x.shape, y)
+    return B.max_pool_relu_grad(x, y, g, ksize, strides, pads)
+
+
+max_pool = primitive("max_pool", _max_pool_impl)
+max_pool_grad = primitive("max_pool_grad", _max_pool_grad_impl)
 # relu_grad(max_pool_grad(x, y, g), x) in one kernel: put in traced graphs by passes/pool_relu.py
-max_pool_relu_grad = primitive(
-    "max_pool_relu_grad",
-    lambda x, y, g, ksize, strides, pads: B.max_pool_relu_grad(x, y, g, ksize, strides, pads),
-)
+max_pool_relu_grad = primitive("max_pool_relu_grad", _max_pool_relu_grad_impl)
 avg_pool = primitive("avg_pool", lambda x, ksize, strides, pads: B.avg_pool(x, ksize, strides, pads))
 avg_pool_grad = primitive(
     "avg_pool_grad",

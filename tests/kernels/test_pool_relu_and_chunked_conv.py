@@ -78,13 +78,16 @@ def test_chunked_conv_matches_one_gemm(monkeypatch, x_shape, w_shape, strides, p
 
 
 def test_small_batches_take_the_one_gemm_path():
-    # training batches stay under the budget: same kernel, same bits as before chunking existed
+    # training batches stay under the budget: one GEMM per block of images (one block per core),
+    # each over the whole im2col matrix's rows of its images, as before chunking existed
     x = rng.standard_normal((64, 13, 13, 32)).astype(np.float32)
     w = rng.standard_normal((3, 3, 32, 64)).astype(np.float32)
     cols = conv_k.im2col(x, (3, 3), (1, 1), (1, 1), VALID2)
     assert cols.nbytes <= conv_k.COLS_BUDGET
-    want = (cols @ w.reshape(-1, 64)).reshape(64, 11, 11, 64)
-    np.testing.assert_array_equal(conv_k.conv(x, w, (1, 1), (1, 1), VALID2), want)
+    blocks = conv_k.image_blocks(64, cols.size)
+    with conv_k.one_blas_thread():
+        want = np.concatenate([cols[lo * 121 : hi * 121] @ w.reshape(-1, 64) for lo, hi in blocks])
+    np.testing.assert_array_equal(conv_k.conv(x, w, (1, 1), (1, 1), VALID2), want.reshape(64, 11, 11, 64))
 
 
 @pytest.mark.parametrize("shape", [(3, 26, 26, 8), (2, 12, 12, 3)])

@@ -22,7 +22,13 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from tensorflux.backend.numpy.half import float32_inside
-from tensorflux.backend.numpy.threads import one_blas_thread, small_gemm_threads, split_count, split_rows
+from tensorflux.backend.numpy.threads import (
+    image_blocks,
+    one_blas_thread,
+    run_blocks,
+    small_gemm_threads,
+    split_rows,
+)
 
 
 def conv_output_size(size: int, k: int, stride: int, dilation: int, lo: int, hi: int) -> int:
@@ -163,6 +169,10 @@ def conv(
     row_bytes = math.prod(out) * math.prod(w.shape[:-1]) * groups * x.dtype.itemsize
     if not keep_cols and groups == 1 and n > 1 and n * row_bytes > COLS_BUDGET:
         return _conv_chunked(x, w, strides, dilations, pads, out, max(1, COLS_BUDGET // max(row_bytes, 1)))
+    if groups == 1 and x.shape[-1] > 1:
+        blocks = image_blocks(n, n * row_bytes // x.dtype.itemsize)
+        if len(blocks) > 1:
+            return _conv_blocks(x, w.reshape(-1, f), ksize, strides, dilations, pads, out, blocks, keep_cols)
     cols = im2col(x, ksize, strides, dilations, pads, groups)
     if groups == 1:
         y = _matmul(cols, w.reshape(-1, f))
@@ -171,6 +181,39 @@ def conv(
         y = y.transpose(1, 0, 2)
     y = y.reshape((n,) + out + (f,))
     return (y, cols) if keep_cols else y
+
+
+def _conv_blocks(
+    x: Any,
+    w2: Any,
+    ksize: Any,
+    strides: Any,
+    dilations: Any,
+    pads: Any,
+    out: Any,
+    blocks: Any,
+    keep_cols: bool,
+) -> Any:
+    """``conv`` one block of images per core: each thread copies its images' im2col rows and
+    multiplies them at once on a one-threaded BLAS, while they are still in its cache.
+
+    Seed CNN layer 2 at batch 64: 4.0 against 4.7 ms for the whole matrix and one two-thread GEMM.
+    Each output row comes from one GEMM over its own im2col row either way, so the result does
+    not depend on whether the blocks ran side by side (``threads.run_blocks``).
+    """
+    n, f = x.shape[0], w2.shape[-1]
+    v = _windows(_padded(x, pads), ksize, strides, dilations, out)  # (N, *out, *k, C)
+    cols = np.empty(v.shape, x.dtype)
+    y = np.empty((n,) + tuple(out) + (f,), np.result_type(x.dtype, w2.dtype))
+    k = w2.shape[0]
+
+    def job(lo: int, hi: int) -> None:
+        np.copyto(cols[lo:hi], v[lo:hi])
+        np.matmul(cols[lo:hi].reshape(-1, k), w2, out=y[lo:hi].reshape(-1, f))
+
+    with one_blas_thread():
+        run_blocks(job, blocks)
+    return (y, cols.reshape(-1, k)) if keep_cols else y
 
 
 # A convolution of at most this many multiply-adds (one sample of a small CNN: the seed CNN's
@@ -386,11 +429,12 @@ def conv_backprop_input_taps(dy: Any, w: Any, x_shape: Any, taps: Any, pads: Any
     wk = w.reshape((-1, cg, f))
     if groups == 1:
         dxp = np.empty(padded, dy.dtype)
-        if split_count(dxp.size, n) > 1:
+        blocks = image_blocks(n, dxp.size)
+        if len(blocks) > 1:
             # one block of images per core, each on one BLAS thread: the taps' additions then run
             # on every core too (seed CNN layer 2 at batch 64: 4.6 against 5.5 ms)
             with one_blas_thread():
-                split_rows(_tap_products, dxp, dy, wk=wk, taps=taps)
+                run_blocks(lambda lo, hi: _tap_products(dy[lo:hi], dxp[lo:hi], wk, taps), blocks)
         else:
             with _tap_gemms_threads(m, fg, cg):
                 _tap_products(dy, dxp, wk, taps)

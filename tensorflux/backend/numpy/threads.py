@@ -213,9 +213,43 @@ def split_count(size: int, limit: int) -> int:
     pool would wait on itself), or while other processes hold the cores (the slice for the
     second core would wait for one)."""
     k = min(num_threads(), size // MIN_PER_THREAD, limit)
-    if k <= 1 or threading.current_thread().name.startswith(_POOL_PREFIX) or machine_busy():
+    if k <= 1 or in_pool_thread() or machine_busy():
         return 1
     return k
+
+
+def in_pool_thread() -> bool:
+    """Whether this is one of the shared pool's threads (whose pool would wait on itself)."""
+    return threading.current_thread().name.startswith(_POOL_PREFIX)
+
+
+def image_blocks(rows: int, size: int) -> list[tuple[int, int]]:
+    """Blocks of ``rows`` (images) for a kernel that runs one block per thread with a one-threaded
+    BLAS (:func:`run_blocks`); ``size`` is the elements of its largest array.
+
+    Unlike :func:`split_count`, the blocks depend only on the sizes and the configured threads,
+    never on the machine's load: a product's rounding depends on the rows it is given (BLAS
+    blocks its sums by width), so the same inputs give the same bits however busy the machine is.
+    """
+    k = max(1, min(num_threads(), rows, size // MIN_PER_THREAD))
+    edges = [rows * i // k for i in range(k + 1)]
+    return list(zip(edges[:-1], edges[1:]))
+
+
+def run_blocks(job: Callable[[int, int], Any], blocks: list[tuple[int, int]]) -> None:
+    """``job(lo, hi)`` for each block: side by side (this thread takes the first), or one after
+    another inside a pool thread or while other processes hold the cores (:func:`machine_busy`)."""
+    if len(blocks) == 1 or in_pool_thread() or machine_busy():
+        for lo, hi in blocks:
+            job(lo, hi)
+        return
+    pool = executor(len(blocks) - 1)
+    futures = [pool.submit(job, lo, hi) for lo, hi in blocks[1:]]
+    try:
+        job(*blocks[0])
+    finally:
+        for f in futures:
+            f.result()
 
 
 def split_apply(kernel: Callable[..., Any], arrays: list[Any], *scalars: Any) -> None:

@@ -94,7 +94,8 @@ def _relu_after_pool(graph: Graph) -> int:
         graph.owner[q] = q
         # the relu node (earlier) becomes the pool, the pool node the relu of its result
         rn.prim, rn.inputs, rn.outputs, rn.params, rn.donate = NP.max_pool, [a], [q], dict(pool.params), None
-        pool.prim, pool.inputs, pool.params, pool.donate = relu, [q], {}, None
+        rn.tape = pool.tape  # under a tape the pool keeps its window winners for the gradient
+        pool.prim, pool.inputs, pool.params, pool.donate, pool.tape = relu, [q], {}, None, False
         for m in others:
             m.inputs = [a, p] + m.inputs[2:]
         swapped += 1
