@@ -6,7 +6,8 @@ average pooling and resizing are linear, so their own rules are the forward kern
 higher-order gradients work.  The fused backward kernels of max pooling and normalization have
 no rule of their own: differentiating them twice raises ``NotImplementedError``.  One more fused
 kernel, ``max_pool_relu_grad``, appears only in optimised graphs (``passes/pool_relu.py``), as do
-``conv_bias`` and ``conv_bias_backprop_filter`` (``passes/conv_bias.py``).
+``conv_bias`` and ``conv_bias_backprop_filter`` (``passes/conv_bias.py``) and ``conv_bias_pool`` and
+its filter gradient (``passes/conv_pool.py``).
 
 Convolution keeps its im2col matrix from the forward pass (only while a tape records) so the
 filter gradient does not build it again, and a 2x2 max pool which input of each window won; what
@@ -172,6 +173,35 @@ conv_bias_backprop_filter = primitive(
 )
 
 
+# -- a one-channel convolution, its bias and a 2x2 max pool: put in traced graphs by passes/conv_pool.py
+def _conv_pool_key(w: Any, strides: Any, dilations: Any, pads: Any) -> tuple[Any, ...]:
+    return ("conv_pool", tuple(w.shape), tuple(strides), tuple(dilations), tuple(tuple(p) for p in pads))
+
+
+def _conv_bias_pool_impl(x: Any, w: Any, b: Any, strides: Any, dilations: Any, pads: Any) -> Any:
+    if not P.ACTIVE_TAPES:
+        return B.conv_bias_pool(x, w, b, strides, dilations, pads)
+    q, cols, taps = B.conv_bias_pool(x, w, b, strides, dilations, pads, keep=True)
+    _save_cols(x, _conv_pool_key(w, strides, dilations, pads), (cols, taps))
+    return q
+
+
+def _conv_bias_pool_filter_impl(
+    x: Any, w: Any, b: Any, y: Any, g: Any, strides: Any, dilations: Any, pads: Any, relu: bool
+) -> Any:
+    kept = _take_cols(x, _conv_pool_key(w, strides, dilations, pads))
+    if kept is None or kept[1].shape[:1] + kept[1].shape[2:] != g.shape:  # not kept: build it again
+        _, *kept = B.conv_bias_pool(x, w, b, strides, dilations, pads, keep=True)
+    cols, taps = kept
+    return B.conv_bias_pool_backprop_filter(g, y, cols, taps, w.shape, relu)
+
+
+conv_bias_pool = primitive("conv_bias_pool", _conv_bias_pool_impl)
+conv_bias_pool_backprop_filter = primitive(
+    "conv_bias_pool_backprop_filter", _conv_bias_pool_filter_impl, multiple_results=True
+)
+
+
 # -- pooling ------------------------------------------------------------------------------------
 # Under a tape, a 2x2 max pool also keeps which input of each window won (``B.max_pool_taps``),
 # found again by its input like the im2col matrices; the gradient then routes without comparing.
@@ -235,6 +265,8 @@ register(max_pool_grad, _no_second_order("max_pool_grad"))
 register(max_pool_relu_grad, _no_second_order("max_pool_relu_grad"))
 register(conv_bias, _no_second_order("conv_bias"))
 register(conv_bias_backprop_filter, _no_second_order("conv_bias_backprop_filter"))
+register(conv_bias_pool, _no_second_order("conv_bias_pool"))
+register(conv_bias_pool_backprop_filter, _no_second_order("conv_bias_pool_backprop_filter"))
 register(avg_pool, lambda g, x, out, needs, **p: (_bind(avg_pool_grad, (g,), x_shape=x._value.shape, **p),))
 register(avg_pool_grad, lambda g, dy, out, needs, x_shape, **p: (_bind(avg_pool, (g,), **p),))
 

@@ -49,7 +49,14 @@ def test_taps_forward_and_gradient_equal_the_comparing_kernels(shape):
 
 def test_taps_pick_the_first_maximum_in_row_major_order():
     # windows [[a, b], [c, d]]: the winner of each is the first of its maxima, a-b-c-d
-    wins = {(1, 3, 3, 2): 1, (3, 1, 3, 2): 0, (1, 2, 3, 3): 2, (0, 0, 0, 0): 0, (1, 1, 2, 2): 2, (2, 1, 2, 2): 0}
+    wins = {
+        (1, 3, 3, 2): 1,
+        (3, 1, 3, 2): 0,
+        (1, 2, 3, 3): 2,
+        (0, 0, 0, 0): 0,
+        (1, 1, 2, 2): 2,
+        (2, 1, 2, 2): 0,
+    }
     x = np.zeros((len(wins), 2, 2, 1), np.float32)
     for i, w in enumerate(wins):
         x[i] = np.reshape(w, (2, 2, 1))

@@ -4,6 +4,7 @@
 from tensorflux.backend.numpy.attention import *  # noqa: F401,F403
 from tensorflux.backend.numpy.augment import *  # noqa: F401,F403
 from tensorflux.backend.numpy.conv import *  # noqa: F401,F403
+from tensorflux.backend.numpy.conv_pool import *  # noqa: F401,F403
 from tensorflux.backend.numpy import _malloc  # noqa: F401  (heap reuse for large buffers)
 from tensorflux.backend.numpy.core import *  # noqa: F401,F403
 from tensorflux.backend.numpy.embedding import *  # noqa: F401,F403

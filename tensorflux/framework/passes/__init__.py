@@ -11,6 +11,8 @@ and returns how many changes it made:
 - ``conv_bias``: a convolution and its bias (and their gradients) become one kernel where the
   backend folds the bias into the product;
 - ``pool_relu``: a ReLU's gradient of a max pool's gradient becomes one kernel (on the pooled grid);
+- ``conv_pool``: a first one-channel convolution, its bias and a 2x2 max pool become one kernel, and
+  their gradients another;
 - ``fusion``: chains of elementwise nodes become one node that runs them in one buffer;
 - ``buffer_reuse``: elementwise nodes write into an input buffer that no one reads afterwards.
 
@@ -28,6 +30,7 @@ from tensorflux.framework.passes import (
     buffer_reuse,
     constant_folding,
     conv_bias,
+    conv_pool,
     cse,
     dce,
     fusion,
@@ -41,6 +44,7 @@ PASSES = {
     "dce": dce.run,
     "conv_bias": conv_bias.run,
     "pool_relu": pool_relu.run,
+    "conv_pool": conv_pool.run,
     "fusion": fusion.run,
     "buffer_reuse": buffer_reuse.run,
 }
@@ -68,6 +72,8 @@ def optimize(graph: Graph, passes: tuple[str, ...] | None = None) -> Graph:
         conv_bias.run(g)
     if "pool_relu" in use:
         pool_relu.run(g)
+    if "conv_pool" in use:
+        conv_pool.run(g)
     if "fusion" in use and fusion.run(g) and "dce" in use:
         dce.run(g)
     if "buffer_reuse" in use:

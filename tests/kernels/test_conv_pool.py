@@ -1,0 +1,130 @@
+"""The fused first convolution + 2x2 max pool (``conv_bias_pool``) and its graph pass.
+
+Integer-valued images and filters keep every product exact, so the fused kernels must give the
+bits of the separate ones (conv_bias, max pool, max-pool gradient, filter gradient), ties included.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import numpy as np
+import pytest
+
+import tensorflux as tf
+from tensorflux.framework.passes import conv_pool as conv_pool_pass
+
+conv_k = importlib.import_module("tensorflux.backend.numpy.conv")
+pool_k = importlib.import_module("tensorflux.backend.numpy.pool")
+cp_k = importlib.import_module("tensorflux.backend.numpy.conv_pool")
+
+rng = np.random.default_rng(5)
+VALID2 = ((0, 0), (0, 0))
+
+
+def _ints(shape, lo=-3, hi=4, dtype=np.float32):
+    return rng.integers(lo, hi, shape).astype(dtype)
+
+
+CASES = [
+    ((6, 28, 28, 1), (3, 3, 1, 8), (1, 1), (1, 1), VALID2),  # the seed CNN's first block
+    ((3, 13, 12, 1), (3, 3, 1, 4), (1, 1), (1, 1), ((1, 1), (1, 1))),  # SAME padding, odd height
+    ((4, 17, 17, 1), (3, 3, 1, 5), (2, 2), (1, 1), VALID2),  # strided
+    ((2, 16, 15, 1), (2, 3, 1, 3), (1, 1), (2, 1), ((0, 1), (2, 0))),  # dilated, uneven padding
+]
+
+
+@pytest.mark.parametrize("x_shape, w_shape, strides, dilations, pads", CASES)
+@pytest.mark.parametrize("relu", [True, False])
+def test_fused_kernels_equal_the_separate_ones(x_shape, w_shape, strides, dilations, pads, relu):
+    x = _ints(x_shape, 0, 3)  # small counts: many tied windows
+    w, b = _ints(w_shape), _ints(w_shape[-1:])
+    a, cols = conv_k.conv_bias(x, w, b, strides, dilations, pads, keep_cols=True)
+    want_q = pool_k.max_pool(a, (2, 2), (2, 2), VALID2)
+    q, wcols, taps = cp_k.conv_bias_pool(x, w, b, strides, dilations, pads, keep=True)
+    np.testing.assert_array_equal(q, want_q)
+    np.testing.assert_array_equal(cp_k.conv_bias_pool(x, w, b, strides, dilations, pads), want_q)
+    g = _ints(q.shape)
+    y = np.maximum(q, 0) if relu else q
+    grad = pool_k.max_pool_relu_grad if relu else pool_k.max_pool_grad
+    d = grad(a, y, g, (2, 2), (2, 2), VALID2)
+    want_dw, want_db = conv_k.conv_bias_backprop_filter(x, d, w_shape, strides, dilations, pads, cols=cols)
+    dw, db = cp_k.conv_bias_pool_backprop_filter(g, y, wcols, taps, w_shape, relu)
+    np.testing.assert_array_equal(dw, want_dw)
+    np.testing.assert_array_equal(db, want_db)
+
+
+def test_fits():
+    assert cp_k.conv_pool_fits((8, 28, 28, 1), (3, 3, 1, 32), (1, 1), (1, 1), VALID2)
+    assert not cp_k.conv_pool_fits((8, 28, 28, 3), (3, 3, 3, 32), (1, 1), (1, 1), VALID2)  # RGB
+    assert not cp_k.conv_pool_fits((8, 28, 28, 1), (1, 1, 1, 32), (1, 1), (1, 1), VALID2)  # 1x1: no fold
+    assert cp_k.conv_pool_fits((8, 4, 5, 1), (3, 3, 1, 32), (1, 1), (1, 1), VALID2)  # 2x3: one window
+    assert not cp_k.conv_pool_fits((8, 3, 9, 1), (3, 3, 1, 32), (1, 1), (1, 1), VALID2)  # 1x7: none
+    assert not cp_k.conv_pool_fits((8, 28, 1), (3, 1, 32), (1,), (1,), ((0, 0),))  # 1-D
+
+
+def test_float16_runs_in_float32():
+    x, w, b = (a.astype(np.float16) for a in (_ints((2, 8, 8, 1), 0, 3), _ints((3, 3, 1, 4)), _ints((4,))))
+    q, cols, taps = cp_k.conv_bias_pool(x, w, b, (1, 1), (1, 1), VALID2, keep=True)
+    assert q.dtype == np.float16 and cols.dtype == np.float32 and taps.dtype == bool
+    dw, db = cp_k.conv_bias_pool_backprop_filter(np.ones(q.shape, np.float16), q, cols, taps, w.shape, True)
+    assert dw.dtype == np.float16 and db.dtype == np.float16
+
+
+def _first_block(x, w0, b0, traced):
+    w, b = tf.Variable(w0), tf.Variable(b0)
+
+    def f(x):
+        with tf.GradientTape() as tape:
+            h = tf.nn.relu(tf.nn.bias_add(tf.nn.conv2d(x, w, 1, "VALID"), b))
+            p = tf.nn.max_pool2d(h, 2, 2, "VALID")
+            loss = tf.reduce_sum(p * p)
+        return p, tape.gradient(loss, [w, b])
+
+    return (tf.function(f) if traced else f)(tf.constant(x))
+
+
+def test_traced_first_block_fuses_and_matches_eager(monkeypatch):
+    x = _ints((4, 14, 14, 1), 0, 3)
+    w0, b0 = _ints((3, 3, 1, 6)), _ints((6,))
+    calls = []
+    real = conv_pool_pass.run
+    monkeypatch.setattr(conv_pool_pass, "run", lambda g: calls.append(real(g)) or calls[-1])
+    p, (dw, db) = _first_block(x, w0, b0, traced=True)
+    assert calls == [1]
+    p0, (dw0, db0) = _first_block(x, w0, b0, traced=False)
+    np.testing.assert_array_equal(p.numpy(), p0.numpy())
+    np.testing.assert_array_equal(dw.numpy(), dw0.numpy())
+    np.testing.assert_array_equal(db.numpy(), db0.numpy())
+
+
+def test_not_fused_when_the_conv_output_is_read_elsewhere():
+    w, b = tf.Variable(_ints((3, 3, 1, 2))), tf.Variable(tf.zeros(2))
+
+    def f(x):
+        with tf.GradientTape() as tape:
+            h = tf.nn.bias_add(tf.nn.conv2d(x, w, 1, "VALID"), b)
+            loss = tf.reduce_sum(tf.nn.max_pool2d(h, 2, 2, "VALID")) + tf.reduce_sum(h)
+        return tape.gradient(loss, [w, b])
+
+    g = tf.function(f).get_concrete_function(tf.ones((1, 6, 6, 1))).graph
+    assert "conv_bias_pool" not in {n.prim.name for n in g.nodes}
+
+
+def test_inference_fuses_the_forward_and_fit_trains_the_seed_cnn_block():
+    model = tf.keras.Sequential(
+        [
+            tf.keras.Input((12, 12, 1)),
+            tf.keras.layers.Conv2D(4, 3, activation="relu"),
+            tf.keras.layers.MaxPooling2D(2),
+            tf.keras.layers.Flatten(),
+            tf.keras.layers.Dense(2),
+        ]
+    )
+    x = _ints((8, 12, 12, 1), 0, 3)
+    want = model(x).numpy()  # eager
+    np.testing.assert_allclose(model.predict(x, verbose=0), want, rtol=1e-6, atol=1e-5)
+    model.compile(optimizer="sgd", loss="mse")
+    before = model.get_weights()
+    model.fit(x, np.zeros((8, 2), np.float32), epochs=1, batch_size=4, verbose=0)
+    assert any(not np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
