@@ -57,39 +57,37 @@ def run(graph: Graph) -> int:
         x_shape, w_shape = graph.avals[x][0], graph.avals[w][0]
         if not B.conv_pool_fits(x_shape, w_shape, cp["strides"], cp["dilations"], cp["pads"]):
             continue
+        # the pool's gradient, read by the filter gradient alone (a training step's graph; at
+        # inference the separate kernels' small-batch paths are faster)
         others = [m for m in readers.get(a, []) if m is not pool]
-        grad = filt = None
-        if others:  # under a tape: the pool's gradient, read by the filter gradient alone
-            grad = others[0]
-            if (
-                len(others) != 1
-                or grad.prim not in (NP.max_pool_relu_grad, NP.max_pool_grad)
-                or grad.inputs[0] != a
-                or grad.params != pool.params
-                or grad.outputs[0] in graph.outputs
-            ):
-                continue
-            d_readers = readers.get(grad.outputs[0], [])
-            filt = d_readers[0] if len(d_readers) == 1 else None
-            if (
-                filt is None
-                or filt.prim is not NP.conv_bias_backprop_filter
-                or filt.inputs != [x, grad.outputs[0]]
-                or _conv_params(filt) != cp
-            ):
-                continue
+        grad = others[0] if len(others) == 1 else None
+        if (
+            grad is None
+            or grad.prim not in (NP.max_pool_relu_grad, NP.max_pool_grad)
+            or grad.inputs[0] != a
+            or grad.params != pool.params
+            or grad.outputs[0] in graph.outputs
+        ):
+            continue
+        d_readers = readers.get(grad.outputs[0], [])
+        filt = d_readers[0] if len(d_readers) == 1 else None
+        if (
+            filt is None
+            or filt.prim is not NP.conv_bias_backprop_filter
+            or filt.inputs != [x, grad.outputs[0]]
+            or _conv_params(filt) != cp
+        ):
+            continue
         conv.prim = NP.conv_bias_pool
         conv.outputs = [pool.outputs[0]]
         conv.params = cp
         conv.donate = None
-        dropped.add(id(pool))
-        if grad is not None and filt is not None:
-            y, g = grad.inputs[1], grad.inputs[2]
-            filt.prim = NP.conv_bias_pool_backprop_filter
-            filt.inputs = [x, w, b, y, g]
-            filt.params = {**cp, "relu": grad.prim is NP.max_pool_relu_grad}
-            filt.donate = None
-            dropped.add(id(grad))
+        y, g = grad.inputs[1], grad.inputs[2]
+        filt.prim = NP.conv_bias_pool_backprop_filter
+        filt.inputs = [x, w, b, y, g]
+        filt.params = {**cp, "relu": grad.prim is NP.max_pool_relu_grad}
+        filt.donate = None
+        dropped.update((id(pool), id(grad)))
         fused += 1
     if dropped:
         graph.nodes = [m for m in graph.nodes if id(m) not in dropped]
