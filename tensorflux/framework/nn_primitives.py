@@ -7,7 +7,7 @@ higher-order gradients work.  The fused backward kernels of max pooling and norm
 no rule of their own: differentiating them twice raises ``NotImplementedError``.  One more fused
 kernel, ``max_pool_relu_grad``, appears only in optimised graphs (``passes/pool_relu.py``), as do
 ``conv_bias`` and ``conv_bias_backprop_filter`` (``passes/conv_bias.py``) and ``conv_bias_pool`` and
-its filter gradient (``passes/conv_pool.py``).
+its gradient (``passes/conv_pool.py``).
 
 Convolution keeps its im2col matrix from the forward pass (only while a tape records) so the
 filter gradient does not build it again, and a 2x2 max pool which input of each window won; what
@@ -173,7 +173,7 @@ conv_bias_backprop_filter = primitive(
 )
 
 
-# -- a one-channel convolution, its bias and a 2x2 max pool: put in traced graphs by passes/conv_pool.py
+# -- a convolution, its bias and a 2x2 max pool: put in traced training graphs by passes/conv_pool.py
 def _conv_pool_key(w: Any, strides: Any, dilations: Any, pads: Any) -> tuple[Any, ...]:
     return ("conv_pool", tuple(w.shape), tuple(strides), tuple(dilations), tuple(tuple(p) for p in pads))
 
@@ -186,19 +186,29 @@ def _conv_bias_pool_impl(x: Any, w: Any, b: Any, strides: Any, dilations: Any, p
     return q
 
 
-def _conv_bias_pool_filter_impl(
-    x: Any, w: Any, b: Any, y: Any, g: Any, strides: Any, dilations: Any, pads: Any, relu: bool
+def _conv_bias_pool_backprop_impl(
+    x: Any,
+    w: Any,
+    b: Any,
+    y: Any,
+    g: Any,
+    strides: Any,
+    dilations: Any,
+    pads: Any,
+    relu: bool,
+    input_grad: bool,
 ) -> Any:
     kept = _take_cols(x, _conv_pool_key(w, strides, dilations, pads))
     if kept is None or kept[1].shape[:1] + kept[1].shape[2:] != g.shape:  # not kept: build it again
         _, *kept = B.conv_bias_pool(x, w, b, strides, dilations, pads, keep=True)
     cols, taps = kept
-    return B.conv_bias_pool_backprop_filter(g, y, cols, taps, w.shape, relu)
+    return B.conv_bias_pool_backprop(g, y, cols, taps, w, x.shape, strides, dilations, pads, relu, input_grad)
 
 
 conv_bias_pool = primitive("conv_bias_pool", _conv_bias_pool_impl)
-conv_bias_pool_backprop_filter = primitive(
-    "conv_bias_pool_backprop_filter", _conv_bias_pool_filter_impl, multiple_results=True
+# (dx, dw, db), or (dw, db) without input_grad
+conv_bias_pool_backprop = primitive(
+    "conv_bias_pool_backprop", _conv_bias_pool_backprop_impl, multiple_results=True
 )
 
 
@@ -266,7 +276,7 @@ register(max_pool_relu_grad, _no_second_order("max_pool_relu_grad"))
 register(conv_bias, _no_second_order("conv_bias"))
 register(conv_bias_backprop_filter, _no_second_order("conv_bias_backprop_filter"))
 register(conv_bias_pool, _no_second_order("conv_bias_pool"))
-register(conv_bias_pool_backprop_filter, _no_second_order("conv_bias_pool_backprop_filter"))
+register(conv_bias_pool_backprop, _no_second_order("conv_bias_pool_backprop"))
 register(avg_pool, lambda g, x, out, needs, **p: (_bind(avg_pool_grad, (g,), x_shape=x._value.shape, **p),))
 register(avg_pool_grad, lambda g, dy, out, needs, x_shape, **p: (_bind(avg_pool, (g,), **p),))
 

@@ -31,7 +31,25 @@ CASES = [
     ((3, 13, 12, 1), (3, 3, 1, 4), (1, 1), (1, 1), ((1, 1), (1, 1))),  # SAME padding, odd height
     ((4, 17, 17, 1), (3, 3, 1, 5), (2, 2), (1, 1), VALID2),  # strided
     ((2, 16, 15, 1), (2, 3, 1, 3), (1, 1), (2, 1), ((0, 1), (2, 0))),  # dilated, uneven padding
+    ((5, 13, 13, 6), (3, 3, 6, 8), (1, 1), (1, 1), VALID2),  # the seed CNN's second block (11 -> 5)
+    ((3, 12, 11, 3), (3, 3, 3, 4), (1, 1), (1, 1), ((1, 1), (1, 1))),  # RGB, SAME, odd width
+    ((2, 15, 15, 2), (3, 2, 2, 3), (2, 1), (1, 2), ((0, 1), (1, 1))),  # strided and dilated
 ]
+
+
+def _reference(x, w, b, strides, dilations, pads, y_of_q, g, relu):
+    """The separate kernels: conv (+ bias), max pool, its gradient, the conv's gradients."""
+    if conv_k.bias_folds(x.shape, w.shape):
+        a = conv_k.conv_bias(x, w, b, strides, dilations, pads)
+    else:
+        a = conv_k.bias_add(conv_k.conv(x, w, strides, dilations, pads), b, -1)
+    q = pool_k.max_pool(a, (2, 2), (2, 2), VALID2)
+    y = y_of_q(q)
+    grad = pool_k.max_pool_relu_grad if relu else pool_k.max_pool_grad
+    d = grad(a, y, g, (2, 2), (2, 2), VALID2)
+    dx = conv_k.conv_backprop_input(d, w, x.shape, strides, dilations, pads)
+    dw = conv_k.conv_backprop_filter(x, d, w.shape, strides, dilations, pads)
+    return q, dx, dw, conv_k.bias_add_grad(d, -1)
 
 
 @pytest.mark.parametrize("x_shape, w_shape, strides, dilations, pads", CASES)
@@ -39,25 +57,26 @@ CASES = [
 def test_fused_kernels_equal_the_separate_ones(x_shape, w_shape, strides, dilations, pads, relu):
     x = _ints(x_shape, 0, 3)  # small counts: many tied windows
     w, b = _ints(w_shape), _ints(w_shape[-1:])
-    a, cols = conv_k.conv_bias(x, w, b, strides, dilations, pads, keep_cols=True)
-    want_q = pool_k.max_pool(a, (2, 2), (2, 2), VALID2)
+    y_of_q = (lambda q: np.maximum(q, 0)) if relu else (lambda q: q)
     q, wcols, taps = cp_k.conv_bias_pool(x, w, b, strides, dilations, pads, keep=True)
+    g = _ints(q.shape)
+    want_q, want_dx, want_dw, want_db = _reference(x, w, b, strides, dilations, pads, y_of_q, g, relu)
     np.testing.assert_array_equal(q, want_q)
     np.testing.assert_array_equal(cp_k.conv_bias_pool(x, w, b, strides, dilations, pads), want_q)
-    g = _ints(q.shape)
-    y = np.maximum(q, 0) if relu else q
-    grad = pool_k.max_pool_relu_grad if relu else pool_k.max_pool_grad
-    d = grad(a, y, g, (2, 2), (2, 2), VALID2)
-    want_dw, want_db = conv_k.conv_bias_backprop_filter(x, d, w_shape, strides, dilations, pads, cols=cols)
-    dw, db = cp_k.conv_bias_pool_backprop_filter(g, y, wcols, taps, w_shape, relu)
+    args = (g, y_of_q(q), wcols, taps, w, x.shape, strides, dilations, pads, relu)
+    dx, dw, db = cp_k.conv_bias_pool_backprop(*args, True)
+    np.testing.assert_array_equal(dx, want_dx)
     np.testing.assert_array_equal(dw, want_dw)
     np.testing.assert_array_equal(db, want_db)
+    dw2, db2 = cp_k.conv_bias_pool_backprop(*args, False)
+    np.testing.assert_array_equal(dw2, want_dw)
+    np.testing.assert_array_equal(db2, want_db)
 
 
 def test_fits():
     assert cp_k.conv_pool_fits((8, 28, 28, 1), (3, 3, 1, 32), (1, 1), (1, 1), VALID2)
-    assert not cp_k.conv_pool_fits((8, 28, 28, 3), (3, 3, 3, 32), (1, 1), (1, 1), VALID2)  # RGB
-    assert not cp_k.conv_pool_fits((8, 28, 28, 1), (1, 1, 1, 32), (1, 1), (1, 1), VALID2)  # 1x1: no fold
+    assert cp_k.conv_pool_fits((8, 28, 28, 3), (3, 3, 3, 32), (1, 1), (1, 1), VALID2)  # RGB
+    assert not cp_k.conv_pool_fits((8, 28, 28, 4), (3, 3, 2, 32), (1, 1), (1, 1), VALID2)  # groups
     assert cp_k.conv_pool_fits((8, 4, 5, 1), (3, 3, 1, 32), (1, 1), (1, 1), VALID2)  # 2x3: one window
     assert not cp_k.conv_pool_fits((8, 3, 9, 1), (3, 3, 1, 32), (1, 1), (1, 1), VALID2)  # 1x7: none
     assert not cp_k.conv_pool_fits((8, 28, 1), (3, 1, 32), (1,), (1,), ((0, 0),))  # 1-D
@@ -67,7 +86,8 @@ def test_float16_runs_in_float32():
     x, w, b = (a.astype(np.float16) for a in (_ints((2, 8, 8, 1), 0, 3), _ints((3, 3, 1, 4)), _ints((4,))))
     q, cols, taps = cp_k.conv_bias_pool(x, w, b, (1, 1), (1, 1), VALID2, keep=True)
     assert q.dtype == np.float16 and cols.dtype == np.float32 and taps.dtype == bool
-    dw, db = cp_k.conv_bias_pool_backprop_filter(np.ones(q.shape, np.float16), q, cols, taps, w.shape, True)
+    g = np.ones(q.shape, np.float16)
+    dw, db = cp_k.conv_bias_pool_backprop(g, q, cols, taps, w, x.shape, (1, 1), (1, 1), VALID2, True, False)
     assert dw.dtype == np.float16 and db.dtype == np.float16
 
 
@@ -130,3 +150,31 @@ def test_inference_keeps_the_separate_kernels_and_fit_trains_the_block():
     before = model.get_weights()
     model.fit(x, np.zeros((8, 2), np.float32), epochs=1, batch_size=4, verbose=0)
     assert any(not np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
+
+
+def test_two_blocks_fuse_and_match_eager(monkeypatch):
+    # the second block has a multi-channel input and needs its input gradient
+    x = _ints((3, 14, 14, 1), 0, 3)
+    w1, b1, w2, b2 = _ints((3, 3, 1, 4)), _ints((4,)), _ints((2, 2, 4, 3)), _ints((3,))
+
+    def run(traced):
+        vs = [tf.Variable(v) for v in (w1, b1, w2, b2)]
+
+        def f(x):
+            with tf.GradientTape() as tape:
+                h = tf.nn.relu(tf.nn.bias_add(tf.nn.conv2d(x, vs[0], 1, "VALID"), vs[1]))
+                h = tf.nn.max_pool2d(h, 2, 2, "VALID")
+                h = tf.nn.relu(tf.nn.bias_add(tf.nn.conv2d(h, vs[2], 1, "SAME"), vs[3]))
+                h = tf.nn.max_pool2d(h, 2, 2, "VALID")
+                loss = tf.reduce_sum(h * h)
+            return tape.gradient(loss, vs)
+
+        return [g.numpy() for g in (tf.function(f) if traced else f)(tf.constant(x))]
+
+    calls = []
+    real = conv_pool_pass.run
+    monkeypatch.setattr(conv_pool_pass, "run", lambda g: calls.append(real(g)) or calls[-1])
+    got = run(traced=True)
+    assert calls == [2]
+    for a, b in zip(got, run(traced=False)):
+        np.testing.assert_array_equal(a, b)
