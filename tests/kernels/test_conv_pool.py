@@ -178,3 +178,42 @@ def test_two_blocks_fuse_and_match_eager(monkeypatch):
     assert calls == [2]
     for a, b in zip(got, run(traced=False)):
         np.testing.assert_array_equal(a, b)
+
+
+def _block_model(conv_kwargs, pool_kwargs, channels):
+    layers = tf.keras.layers
+    return tf.keras.Sequential(
+        [
+            tf.keras.Input((13, 12, channels)),
+            layers.Conv2D(4, 3, activation="relu", **conv_kwargs),
+            layers.MaxPooling2D(**pool_kwargs),
+            layers.Conv2D(3, 2, activation="relu", padding="same"),
+            layers.MaxPooling2D(2),
+            layers.Flatten(),
+            layers.Dense(2),
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    "conv_kwargs, pool_kwargs, channels",
+    [
+        ({}, {"pool_size": 2}, 1),
+        ({"padding": "same"}, {"pool_size": 2}, 3),
+        ({"strides": 2}, {"pool_size": 2}, 1),
+        ({"use_bias": False}, {"pool_size": 2}, 1),  # no bias: the block is left alone
+        ({}, {"pool_size": 3, "strides": 2}, 2),  # overlapping windows: left alone
+    ],
+)
+def test_fit_traced_equals_fit_eager(conv_kwargs, pool_kwargs, channels):
+    x = _ints((8, 13, 12, channels), 0, 3)
+    y = _ints((8, 2))
+    models = []
+    for eager in (True, False):
+        tf.keras.utils.set_random_seed(1)
+        m = _block_model(conv_kwargs, pool_kwargs, channels)
+        m.compile(optimizer=tf.keras.optimizers.SGD(0.01), loss="mse", run_eagerly=eager)
+        m.fit(x, y, batch_size=4, epochs=2, shuffle=False, verbose=0)
+        models.append(m)
+    for a, b in zip(models[0].get_weights(), models[1].get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-5)
