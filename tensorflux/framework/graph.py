@@ -139,6 +139,14 @@ class Graph:
     def producers(self) -> dict[int, Node]:
         return {o: n for n in self.nodes for o in n.outputs}
 
+    def readers(self) -> dict[int, list[Node]]:
+        """For each value, the nodes that read it, in order (each node once)."""
+        out: dict[int, list[Node]] = {}
+        for n in self.nodes:
+            for v in dict.fromkeys(n.inputs):
+                out.setdefault(v, []).append(n)
+        return out
+
     def use_counts(self) -> dict[int, int]:
         counts: dict[int, int] = {}
         for n in self.nodes:

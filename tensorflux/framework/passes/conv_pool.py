@@ -97,10 +97,7 @@ def _gradients(graph: Graph, m: _Match, d: int, readers: dict[int, list[Node]]) 
 
 def run(graph: Graph) -> int:
     producers = graph.producers()
-    readers: dict[int, list[Node]] = {}
-    for n in graph.nodes:
-        for v in set(n.inputs):
-            readers.setdefault(v, []).append(n)
+    readers = graph.readers()
     where = {id(n): i for i, n in enumerate(graph.nodes)}
     dropped: set[int] = set()
     fused = 0

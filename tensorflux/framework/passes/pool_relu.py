@@ -71,10 +71,7 @@ def _tiles(n: Node) -> bool:
 def _relu_after_pool(graph: Graph) -> int:
     """``p = max_pool(relu(a))`` -> ``p = relu(max_pool(a))`` for tiling windows (module docstring)."""
     producers = graph.producers()
-    readers: dict[int, list[Node]] = {}
-    for n in graph.nodes:
-        for v in set(n.inputs):
-            readers.setdefault(v, []).append(n)
+    readers = graph.readers()
     relu = P.REGISTRY.get("relu")
     swapped = 0
     for pool in graph.nodes:
