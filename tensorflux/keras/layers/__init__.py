@@ -100,9 +100,16 @@ from tensorflux.keras.layers.preprocessing.image_augmentation import RandomZoom 
 
 # Keras' aliases
 Convolution1D, Convolution2D, Convolution3D = Conv1D, Conv2D, Conv3D  # noqa: F401
-Convolution2DTranspose = Conv2DTranspose  # noqa: F401
+Convolution1DTranspose, Convolution2DTranspose = Conv1DTranspose, Conv2DTranspose  # noqa: F401
+Convolution3DTranspose = Conv3DTranspose  # noqa: F401
+SeparableConvolution1D, SeparableConvolution2D = SeparableConv1D, SeparableConv2D  # noqa: F401
 MaxPool1D, MaxPool2D, MaxPool3D = MaxPooling1D, MaxPooling2D, MaxPooling3D  # noqa: F401
 AvgPool1D, AvgPool2D, AvgPool3D = AveragePooling1D, AveragePooling2D, AveragePooling3D  # noqa: F401
 GlobalMaxPool1D, GlobalMaxPool2D, GlobalMaxPool3D = GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalMaxPooling3D  # noqa: F401
 GlobalAvgPool1D, GlobalAvgPool2D = GlobalAveragePooling1D, GlobalAveragePooling2D  # noqa: F401
 GlobalAvgPool3D = GlobalAveragePooling3D  # noqa: F401
+
+# staging for layers being added (folded into the groups above before the session ends)
+from tensorflux.keras.layers._more_a import *  # noqa: F401,F403,E402
+from tensorflux.keras.layers._more_b import *  # noqa: F401,F403,E402
+from tensorflux.keras.layers._more_c import *  # noqa: F401,F403,E402
