@@ -13,6 +13,8 @@ from tensorflux.keras.layers.core.identity import Identity  # noqa: F401
 from tensorflux.keras.layers.core.lambda_layer import Lambda  # noqa: F401
 from tensorflux.keras.layers.core.embedding import Embedding  # noqa: F401
 from tensorflux.keras.layers.core.masking import Masking  # noqa: F401
+from tensorflux.keras.layers.core.einsum_dense import EinsumDense  # noqa: F401
+from tensorflux.keras.layers.core.wrapper import Wrapper  # noqa: F401
 
 # regularization
 from tensorflux.keras.layers.regularization.dropout import Dropout  # noqa: F401
@@ -22,6 +24,7 @@ from tensorflux.keras.layers.regularization.spatial_dropout import SpatialDropou
 from tensorflux.keras.layers.regularization.gaussian_noise import GaussianNoise  # noqa: F401
 from tensorflux.keras.layers.regularization.gaussian_noise import GaussianDropout  # noqa: F401
 from tensorflux.keras.layers.regularization.activity_regularization import ActivityRegularization  # noqa: F401
+from tensorflux.keras.layers.regularization.alpha_dropout import AlphaDropout  # noqa: F401
 
 # reshaping
 from tensorflux.keras.layers.reshaping.flatten import Flatten  # noqa: F401
@@ -59,16 +62,24 @@ from tensorflux.keras.layers.pooling.global_max_pooling3d import GlobalMaxPoolin
 from tensorflux.keras.layers.pooling.global_average_pooling1d import GlobalAveragePooling1D  # noqa: F401
 from tensorflux.keras.layers.pooling.global_average_pooling2d import GlobalAveragePooling2D  # noqa: F401
 from tensorflux.keras.layers.pooling.global_average_pooling3d import GlobalAveragePooling3D  # noqa: F401
+from tensorflux.keras.layers.pooling.adaptive_pooling import AdaptiveAveragePooling1D, AdaptiveMaxPooling1D  # noqa: F401
+from tensorflux.keras.layers.pooling.adaptive_pooling import AdaptiveAveragePooling2D, AdaptiveMaxPooling2D  # noqa: F401
+from tensorflux.keras.layers.pooling.adaptive_pooling import AdaptiveAveragePooling3D, AdaptiveMaxPooling3D  # noqa: F401
 from tensorflux.keras.layers.reshaping.up_sampling1d import UpSampling1D  # noqa: F401
 from tensorflux.keras.layers.reshaping.up_sampling2d import UpSampling2D  # noqa: F401
 from tensorflux.keras.layers.reshaping.zero_padding1d import ZeroPadding1D  # noqa: F401
 from tensorflux.keras.layers.reshaping.zero_padding2d import ZeroPadding2D  # noqa: F401
 from tensorflux.keras.layers.reshaping.cropping1d import Cropping1D  # noqa: F401
 from tensorflux.keras.layers.reshaping.cropping2d import Cropping2D  # noqa: F401
+from tensorflux.keras.layers.reshaping.up_sampling3d import UpSampling3D  # noqa: F401
+from tensorflux.keras.layers.reshaping.zero_padding3d import ZeroPadding3D  # noqa: F401
+from tensorflux.keras.layers.reshaping.cropping3d import Cropping3D  # noqa: F401
 from tensorflux.keras.layers.normalization.batch_normalization import BatchNormalization  # noqa: F401
 from tensorflux.keras.layers.normalization.layer_normalization import LayerNormalization  # noqa: F401
 from tensorflux.keras.layers.normalization.group_normalization import GroupNormalization  # noqa: F401
 from tensorflux.keras.layers.normalization.unit_normalization import UnitNormalization  # noqa: F401
+from tensorflux.keras.layers.normalization.rms_normalization import RMSNormalization  # noqa: F401
+from tensorflux.keras.layers.normalization.spectral_normalization import SpectralNormalization  # noqa: F401
 from tensorflux.keras.layers.merging.add import Add, add  # noqa: F401
 from tensorflux.keras.layers.merging.subtract import Subtract, subtract  # noqa: F401
 from tensorflux.keras.layers.merging.multiply import Multiply, multiply  # noqa: F401
@@ -82,10 +93,15 @@ from tensorflux.keras.layers.rnn.stacked_rnn_cells import StackedRNNCells  # noq
 from tensorflux.keras.layers.rnn.simple_rnn import SimpleRNN, SimpleRNNCell  # noqa: F401
 from tensorflux.keras.layers.rnn.lstm import LSTM, LSTMCell  # noqa: F401
 from tensorflux.keras.layers.rnn.gru import GRU, GRUCell  # noqa: F401
+from tensorflux.keras.layers.rnn.conv_lstm1d import ConvLSTM1D  # noqa: F401
+from tensorflux.keras.layers.rnn.conv_lstm2d import ConvLSTM2D  # noqa: F401
+from tensorflux.keras.layers.rnn.conv_lstm3d import ConvLSTM3D  # noqa: F401
 from tensorflux.keras.layers.rnn.bidirectional import Bidirectional  # noqa: F401
 from tensorflux.keras.layers.rnn.time_distributed import TimeDistributed  # noqa: F401
 from tensorflux.keras.layers.attention.attention import Attention  # noqa: F401
 from tensorflux.keras.layers.attention.multi_head_attention import MultiHeadAttention  # noqa: F401
+from tensorflux.keras.layers.attention.additive_attention import AdditiveAttention  # noqa: F401
+from tensorflux.keras.layers.attention.grouped_query_attention import GroupedQueryAttention  # noqa: F401
 from tensorflux.keras.layers.preprocessing.rescaling import Rescaling  # noqa: F401
 from tensorflux.keras.layers.preprocessing.normalization import Normalization  # noqa: F401
 from tensorflux.keras.layers.preprocessing.category_encoding import CategoryEncoding  # noqa: F401
@@ -97,8 +113,14 @@ from tensorflux.keras.layers.preprocessing.image_augmentation import RandomBrigh
 from tensorflux.keras.layers.preprocessing.image_augmentation import RandomCrop, RandomFlip  # noqa: F401
 from tensorflux.keras.layers.preprocessing.image_augmentation import RandomRotation, RandomTranslation  # noqa: F401
 from tensorflux.keras.layers.preprocessing.image_augmentation import RandomZoom  # noqa: F401
+from tensorflux.keras.layers.preprocessing.random_grayscale import RandomGrayscale  # noqa: F401
+from tensorflux.keras.layers.preprocessing.random_invert import RandomInvert  # noqa: F401
+from tensorflux.keras.layers.preprocessing.solarization import Solarization  # noqa: F401
+from tensorflux.keras.layers.preprocessing.random_erasing import RandomErasing  # noqa: F401
+from tensorflux.keras.layers.preprocessing.pipeline import Pipeline  # noqa: F401
 
 # Keras' aliases
+GroupQueryAttention = GroupedQueryAttention  # noqa: F401  (keras.layers exports the class under this name)
 Convolution1D, Convolution2D, Convolution3D = Conv1D, Conv2D, Conv3D  # noqa: F401
 Convolution1DTranspose, Convolution2DTranspose = Conv1DTranspose, Conv2DTranspose  # noqa: F401
 Convolution3DTranspose = Conv3DTranspose  # noqa: F401
@@ -108,8 +130,3 @@ AvgPool1D, AvgPool2D, AvgPool3D = AveragePooling1D, AveragePooling2D, AveragePoo
 GlobalMaxPool1D, GlobalMaxPool2D, GlobalMaxPool3D = GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalMaxPooling3D  # noqa: F401
 GlobalAvgPool1D, GlobalAvgPool2D = GlobalAveragePooling1D, GlobalAveragePooling2D  # noqa: F401
 GlobalAvgPool3D = GlobalAveragePooling3D  # noqa: F401
-
-# staging for layers being added (folded into the groups above before the session ends)
-from tensorflux.keras.layers._more_a import *  # noqa: F401,F403,E402
-from tensorflux.keras.layers._more_b import *  # noqa: F401,F403,E402
-from tensorflux.keras.layers._more_c import *  # noqa: F401,F403,E402

@@ -577,18 +577,28 @@ class Layer:
             self._initial_weights = None
 
     def get_build_config(self) -> dict[str, Any] | None:
-        if self._build_shapes_dict is not None:
-            return {k: _json_shape(v) for k, v in self._build_shapes_dict.items()}
-        return None
+        """Keras 3's layout: ``{"input_shape": ...}`` for one build argument, else ``{"shapes_dict":
+        {"query_shape": ..., ...}}`` (multi-input layers such as MultiHeadAttention)."""
+        if self._build_shapes_dict is None:
+            return None
+        shapes = {k: _json_shape(v) for k, v in self._build_shapes_dict.items()}
+        if len(shapes) == 1:
+            return {"input_shape": next(iter(shapes.values()))}
+        return {"shapes_dict": shapes}
 
     def build_from_config(self, config: dict[str, Any]) -> None:
         if not config:
             return
-        shapes = {k: _as_shape(v) for k, v in config.items()}
-        if len(shapes) == 1:
-            self.build(next(iter(shapes.values())))
+        if "input_shape" in config:
+            self.build(_as_shape(config["input_shape"]))
         else:
-            self.build(**shapes)
+            # Keras' {"shapes_dict": {...}}, or the argument names at the top level (older files)
+            shapes = config["shapes_dict"] if "shapes_dict" in config else config
+            shapes = {k: _as_shape(v) for k, v in shapes.items()}
+            if len(shapes) == 1:
+                self.build(next(iter(shapes.values())))
+            else:
+                self.build(**shapes)
         self.built = True
 
     # -- calling ----------------------------------------------------------------------------------

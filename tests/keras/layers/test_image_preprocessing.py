@@ -98,8 +98,7 @@ def _random_layers():
 def test_random_layer_shapes_identity_and_repeatability(layer):
     x = tf.constant(IMG)
     if not isinstance(layer, L.RandomCrop):  # RandomCrop crops to the aspect ratio at inference
-        assert layer(x) is x  # inference (training defaults to False): unchanged
-        assert layer(x, training=False) is x
+        assert layer(x, training=False) is x  # inference: unchanged
     tf.random.set_seed(5)
     a = layer(x, training=True)
     b = layer(x, training=True)
@@ -109,6 +108,9 @@ def test_random_layer_shapes_identity_and_repeatability(layer):
     assert tuple(a.shape) == tuple(layer.compute_output_shape(x.shape))
     np.testing.assert_array_equal(a.numpy(), a2.numpy())
     assert not np.array_equal(a.numpy(), b.numpy())  # successive calls draw again
+    # called without `training` they augment, as Keras 3's image preprocessing layers do
+    tf.random.set_seed(5)
+    np.testing.assert_array_equal(layer(x).numpy(), a.numpy())
     # unbatched images work too
     assert layer(x[0], training=True).shape == a.shape[1:]
 
@@ -162,7 +164,7 @@ def test_random_crop_takes_one_window_for_the_batch():
     assert len(windows) == 1
     # inference: largest centred window with the aspect ratio 3:4, resized
     expected = L.Resizing(3, 4, crop_to_aspect_ratio=True)(x).numpy()
-    np.testing.assert_allclose(L.RandomCrop(3, 4)(x).numpy(), expected, atol=1e-6)
+    np.testing.assert_allclose(L.RandomCrop(3, 4)(x, training=False).numpy(), expected, atol=1e-6)
 
 
 def test_contrast_and_brightness_stay_in_value_range():

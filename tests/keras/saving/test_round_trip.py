@@ -229,8 +229,16 @@ def _rnn(cell_cls):
 # Several shapes mean several inputs; "int:" marks integer inputs.
 LAYER_CASES = {
     "Activation": ({"activation": "tanh"}, [(4,)]),
+    "AdaptiveAveragePooling1D": ({"output_size": 3}, [(7, 2)]),
+    "AdaptiveAveragePooling2D": ({"output_size": (2, 3)}, [(5, 7, 2)]),
+    "AdaptiveAveragePooling3D": ({"output_size": 2}, [(3, 4, 5, 2)]),
+    "AdaptiveMaxPooling1D": ({"output_size": 3}, [(7, 2)]),
+    "AdaptiveMaxPooling2D": ({"output_size": (2, 3)}, [(5, 7, 2)]),
+    "AdaptiveMaxPooling3D": ({"output_size": 2}, [(3, 4, 5, 2)]),
     "ActivityRegularization": ({"l1": 0.01}, [(4,)]),
     "Add": ({}, [(4,), (4,)]),
+    "AdditiveAttention": ({}, [(3, 4), (5, 4)]),
+    "AlphaDropout": ({"rate": 0.2}, [(4,)]),
     "Attention": ({}, [(3, 4), (5, 4)]),
     "Average": ({}, [(4,), (4,)]),
     "AveragePooling1D": ({}, [(6, 3)]),
@@ -238,6 +246,16 @@ LAYER_CASES = {
     "AveragePooling3D": ({}, [(4, 4, 4, 2)]),
     "BatchNormalization": ({}, [(4,)]),
     "CenterCrop": ({"height": 4, "width": 4}, [(6, 6, 3)]),
+    "ConvLSTM1D": ({"filters": 2, "kernel_size": 2, "return_sequences": True}, [(3, 5, 2)]),
+    "ConvLSTM2D": ({"filters": 2, "kernel_size": 2, "padding": "same"}, [(3, 4, 4, 2)]),
+    "ConvLSTM3D": ({"filters": 2, "kernel_size": 2}, [(2, 3, 3, 3, 1)]),
+    "EinsumDense": ({"equation": "abc,cde->abde", "output_shape": (5, 2, 3), "bias_axes": "de"}, [(5, 4)]),
+    "Pipeline": (lambda: {"layers": [layers.Rescaling(0.5), layers.Dense(2)]}, [(4,)]),
+    "GroupedQueryAttention": (
+        {"head_dim": 2, "num_query_heads": 4, "num_key_value_heads": 2},
+        [(3, 4), (5, 4)],
+    ),
+    "SpectralNormalization": (lambda: {"layer": layers.Dense(3)}, [(4,)]),
     "CategoryEncoding": ({"num_tokens": 10, "output_mode": "count"}, ["int:5"]),
     "Discretization": ({"bin_boundaries": [-0.5, 0.0, 0.5], "output_mode": "count"}, [(4,)]),
     "IntegerLookup": ({"vocabulary": [1, 3, 5, 7], "output_mode": "multi_hot"}, ["int:5"]),
@@ -323,7 +341,8 @@ LAYER_CASES = {
     "ZeroPadding3D": ({"padding": 1}, [(2, 2, 2, 3)]),
 }
 # Layers a model is made of but that are not tested on their own.
-_NOT_ALONE = {"Layer", "InputLayer", "StringLookup"}  # StringLookup takes Python strings: no model input
+# StringLookup takes Python strings (no model input); Wrapper is an abstract base, like Layer
+_NOT_ALONE = {"Layer", "InputLayer", "StringLookup", "Wrapper"}
 # Cells are saved inside an RNN layer.
 _WRAPPED_IN_RNN = {"GRUCell", "LSTMCell", "SimpleRNNCell", "StackedRNNCells"}
 

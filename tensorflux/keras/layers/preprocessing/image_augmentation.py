@@ -1,11 +1,13 @@
 """Random image augmentation layers (Keras 3): flips, crops, affine warps, contrast and brightness.
 
-Each layer changes images only when called with ``training=True`` (``fit`` does); otherwise
-the input passes through (cast to the compute dtype). Every image of a batch gets its own
-random parameters (RandomCrop: one window for the whole batch, as in Keras). The whole
-augmentation runs inside one random primitive, so a traced training step draws new parameters
-on every replay; ``seed`` makes the sequence repeatable under TensorFlow's seeding rule
-(``tf.random.set_seed`` plus the op seed). No gradient flows through the random layers.
+Each layer changes images in training: ``fit``, a call of the layer (or of a model holding it)
+without ``training``, and ``training=True``, as Keras 3's image preprocessing layers do; with
+``training=False`` (``predict``, ``evaluate``) the input passes through (cast to the compute
+dtype). Every image of a batch gets its own random parameters (RandomCrop: one window for the
+whole batch, as in Keras). The whole augmentation runs inside one random primitive, so a traced
+training step draws new parameters on every replay; ``seed`` makes the sequence repeatable
+under TensorFlow's seeding rule (``tf.random.set_seed`` plus the op seed). No gradient flows
+through the random layers.
 """
 
 from __future__ import annotations
@@ -91,7 +93,7 @@ class _RandomImageLayer(Layer):
     def _inference(self, x: Tensor) -> Tensor:
         return x
 
-    def call(self, inputs: Tensor, training: Any = False) -> Tensor:
+    def call(self, inputs: Tensor, training: Any = True) -> Tensor:
         x, single = _to_nhwc(inputs, self.data_format, type(self).__name__, self.compute_dtype)
         y = self._augment(x) if training else self._inference(x)
         return _from_nhwc(y, self.data_format, single)

@@ -1,3 +1,0 @@
-"""Layers added this session by helper a; the lead folds these exports into __init__.py."""
-
-__all__: list[str] = []
