@@ -12,7 +12,6 @@ __version__ = "3.6.0"  # the Keras API version this package follows (written int
 
 _SUBMODULES = (
     "activations",
-    "applications",
     "backend",
     "callbacks",
     "config",

@@ -4,8 +4,23 @@ Every op accepts tensors, arrays and Python values; called on symbolic KerasTens
 functional model definition, it adds a node to the graph instead of computing.
 """
 
+from tensorflux.keras.ops import image, linalg  # noqa: F401
 from tensorflux.keras.ops.core import *  # noqa: F401,F403
-from tensorflux.keras.ops.core import map  # noqa: F401
+from tensorflux.keras.ops.core import map, slice  # noqa: F401,A004
+from tensorflux.keras.ops.linalg import (  # noqa: F401
+    cholesky,
+    cholesky_inverse,
+    det,
+    inv,
+    jvp,
+    lstsq,
+    matrix_rank,
+    pinv,
+    qr,
+    solve,
+    solve_triangular,
+    svd,
+)
 from tensorflux.keras.ops.math import *  # noqa: F401,F403
 from tensorflux.keras.ops.nn import *  # noqa: F401,F403
 from tensorflux.keras.ops.numpy import *  # noqa: F401,F403

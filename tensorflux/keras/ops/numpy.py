@@ -530,3 +530,13 @@ def nan_to_num(x: Any, nan: float = 0.0, posinf: Any = None, neginf: Any = None)
         A.fill(tuple(x.shape), convert_to_tensor(-big if neginf is None else neginf, x.dtype)),
         out,
     )
+
+
+# The rest of ``keras.ops.numpy``, grouped by theme (each module lists its names in ``__all__``).
+from tensorflux.keras.ops.numpy_bitwise import *  # noqa: E402,F401,F403
+from tensorflux.keras.ops.numpy_elementwise import *  # noqa: E402,F401,F403
+from tensorflux.keras.ops.numpy_products import *  # noqa: E402,F401,F403
+from tensorflux.keras.ops.numpy_search import *  # noqa: E402,F401,F403
+from tensorflux.keras.ops.numpy_shape import *  # noqa: E402,F401,F403
+from tensorflux.keras.ops.numpy_stats import *  # noqa: E402,F401,F403
+from tensorflux.keras.ops.numpy_windows import *  # noqa: E402,F401,F403

@@ -29,6 +29,7 @@ _EXPORTS = {
     # display
     "Progbar": "progbar",
     "plot_model": "model_visualization",
+    "model_to_dot": "model_visualization",
 }
 
 
