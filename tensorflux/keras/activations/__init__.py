@@ -29,6 +29,17 @@ from tensorflux.keras.activations.activations import (
     swish,
     tanh,
 )
+from tensorflux.keras.ops.nn import (
+    hard_shrink,
+    hard_tanh,
+    soft_shrink,
+    sparse_plus,
+    sparse_sigmoid,
+    sparsemax,
+    squareplus,
+    tanh_shrink,
+    threshold,
+)
 
 ALL_OBJECTS = (
     celu,
@@ -54,6 +65,20 @@ ALL_OBJECTS = (
     tanh,
 )
 ALL_OBJECTS_DICT: dict[str, Any] = {fn.__name__: fn for fn in ALL_OBJECTS}
+# Keras 3.15's newer activations are its keras.ops.nn functions of the same names
+ALL_OBJECTS_DICT.update(
+    {
+        "hard_shrink": hard_shrink,
+        "hard_tanh": hard_tanh,
+        "soft_shrink": soft_shrink,
+        "sparse_plus": sparse_plus,
+        "sparse_sigmoid": sparse_sigmoid,
+        "sparsemax": sparsemax,
+        "squareplus": squareplus,
+        "tanh_shrink": tanh_shrink,
+        "threshold": threshold,
+    }
+)
 ALL_OBJECTS_DICT.update({"swish": swish, "hard_swish": hard_swish})
 
 

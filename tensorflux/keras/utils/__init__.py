@@ -26,6 +26,18 @@ _EXPORTS = {
     "deserialize_keras_object": "serialization",
     "get_registered_name": "serialization",
     "get_registered_object": "serialization",
+    # defined elsewhere in tensorflux.keras, as Keras re-exports them here
+    "clear_session": "tensorflux.keras.backend",
+    "is_keras_tensor": "tensorflux.keras.backend",
+    "standardize_dtype": "tensorflux.keras.backend",
+    "pack_x_y_sample_weight": "tensorflux.keras.trainers.data_adapter_utils",
+    "unpack_x_y_sample_weight": "tensorflux.keras.trainers.data_adapter_utils",
+    "image_dataset_from_directory": "tensorflux.keras.preprocessing",
+    "text_dataset_from_directory": "tensorflux.keras.preprocessing",
+    "array_to_img": "tensorflux.keras.preprocessing.image",
+    "img_to_array": "tensorflux.keras.preprocessing.image",
+    "load_img": "tensorflux.keras.preprocessing.image",
+    "save_img": "tensorflux.keras.preprocessing.image",
     # display
     "Progbar": "progbar",
     "plot_model": "model_visualization",
@@ -37,7 +49,8 @@ def __getattr__(name: str) -> Any:
     mod = _EXPORTS.get(name)
     if mod is None:
         raise AttributeError(f"module 'tensorflux.keras.utils' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"tensorflux.keras.utils.{mod}"), name)
+    path = mod if "." in mod else f"tensorflux.keras.utils.{mod}"  # a full path: defined elsewhere
+    value = getattr(importlib.import_module(path), name)
     globals()[name] = value
     return value
 
