@@ -29,17 +29,60 @@ from tensorflux.keras.activations.activations import (
     swish,
     tanh,
 )
-from tensorflux.keras.ops.nn import (
-    hard_shrink,
-    hard_tanh,
-    soft_shrink,
-    sparse_plus,
-    sparse_sigmoid,
-    sparsemax,
-    squareplus,
-    tanh_shrink,
-    threshold,
-)
+
+
+# Keras 3.15's newer activations are its keras.ops.nn functions of the same names; keras.ops.nn
+# imports this module, so these look them up when called.
+def _nn(name: str) -> Any:
+    from tensorflux.keras.ops import nn
+
+    return getattr(nn, name)
+
+
+def hard_shrink(x: Any, threshold: float = 0.5) -> Any:
+    """``x`` where ``|x| > threshold``, else 0."""
+    return _nn("hard_shrink")(x, threshold=threshold)
+
+
+def hard_tanh(x: Any) -> Any:
+    """``x`` clipped to ``[-1, 1]``."""
+    return _nn("hard_tanh")(x)
+
+
+def soft_shrink(x: Any, threshold: float = 0.5) -> Any:
+    """``x - threshold`` above it, ``x + threshold`` below ``-threshold``, else 0."""
+    return _nn("soft_shrink")(x, threshold=threshold)
+
+
+def sparse_plus(x: Any) -> Any:
+    """0 below -1, ``(x + 1)^2 / 4`` on ``[-1, 1]``, ``x`` above 1."""
+    return _nn("sparse_plus")(x)
+
+
+def sparse_sigmoid(x: Any) -> Any:
+    """0 below -1, ``(x + 1) / 2`` on ``[-1, 1]``, 1 above."""
+    return _nn("sparse_sigmoid")(x)
+
+
+def sparsemax(x: Any, axis: int = -1) -> Any:
+    """The Euclidean projection of ``x`` onto the probability simplex along ``axis``."""
+    return _nn("sparsemax")(x, axis=axis)
+
+
+def squareplus(x: Any, b: float = 4) -> Any:
+    """``(x + sqrt(x^2 + b)) / 2``."""
+    return _nn("squareplus")(x, b=b)
+
+
+def tanh_shrink(x: Any) -> Any:
+    """``x - tanh(x)``."""
+    return _nn("tanh_shrink")(x)
+
+
+def threshold(x: Any, threshold: float, default_value: float) -> Any:
+    """``x`` where ``x > threshold``, else ``default_value``."""
+    return _nn("threshold")(x, threshold, default_value)
+
 
 ALL_OBJECTS = (
     celu,

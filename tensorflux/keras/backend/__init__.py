@@ -13,6 +13,7 @@ from tensorflux.framework.config import (  # noqa: F401
     set_floatx,
     set_image_data_format,
 )
+from tensorflux.keras.backend.dtype_promotion import result_type  # noqa: F401
 from tensorflux.keras.engine.keras_tensor import KerasTensor, is_keras_tensor  # noqa: F401
 from tensorflux.keras.engine.masking import get_keras_mask, set_keras_mask  # noqa: F401
 from tensorflux.keras.engine.naming import get_uid, reset_uids  # noqa: F401  (get_uid is public)

@@ -11,6 +11,8 @@ from tensorflux.keras.callbacks.learning_rate_scheduler import LearningRateSched
 from tensorflux.keras.callbacks.model_checkpoint import ModelCheckpoint
 from tensorflux.keras.callbacks.progbar_logger import ProgbarLogger
 from tensorflux.keras.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
+from tensorflux.keras.callbacks.remote_monitor import RemoteMonitor
+from tensorflux.keras.callbacks.swap_ema_weights import SwapEMAWeights
 from tensorflux.keras.callbacks.tensorboard import TensorBoard
 from tensorflux.keras.callbacks.terminate_on_nan import TerminateOnNaN
 
@@ -26,6 +28,8 @@ __all__ = [
     "ModelCheckpoint",
     "ProgbarLogger",
     "ReduceLROnPlateau",
+    "RemoteMonitor",
+    "SwapEMAWeights",
     "TensorBoard",
     "TerminateOnNaN",
 ]

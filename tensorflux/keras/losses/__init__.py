@@ -10,6 +10,8 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
+from tensorflux.keras.losses.circle import Circle, circle
+from tensorflux.keras.losses.ctc import CTC, ctc
 from tensorflux.keras.losses.hinge import (
     CategoricalHinge,
     Hinge,
@@ -20,6 +22,14 @@ from tensorflux.keras.losses.hinge import (
 )
 from tensorflux.keras.losses.loss import Loss
 from tensorflux.keras.losses.loss_function_wrapper import LossFunctionWrapper
+from tensorflux.keras.losses.overlap import (
+    CategoricalGeneralizedCrossEntropy,
+    Dice,
+    Tversky,
+    categorical_generalized_cross_entropy,
+    dice,
+    tversky,
+)
 from tensorflux.keras.losses.probabilistic import (
     BinaryCrossentropy,
     BinaryFocalCrossentropy,
@@ -99,6 +109,16 @@ ALL_OBJECTS = (
     hinge,
     squared_hinge,
     categorical_hinge,
+    CTC,
+    Dice,
+    Tversky,
+    Circle,
+    CategoricalGeneralizedCrossEntropy,
+    ctc,
+    dice,
+    tversky,
+    circle,
+    categorical_generalized_cross_entropy,
 )
 ALL_OBJECTS_DICT: dict[str, Any] = {o.__name__: o for o in ALL_OBJECTS}
 ALL_OBJECTS_DICT.update(

@@ -53,9 +53,16 @@ from tensorflux.keras.metrics.confusion_metrics import (
     TrueNegatives,
     TruePositives,
 )
+from tensorflux.keras.metrics.correlation_metrics import (
+    ConcordanceCorrelation,
+    PearsonCorrelation,
+    concordance_correlation,
+    pearson_correlation,
+)
 from tensorflux.keras.metrics.f_score_metrics import F1Score, FBetaScore
 from tensorflux.keras.metrics.iou_metrics import IoU, MeanIoU
 from tensorflux.keras.metrics.metric import Metric
+from tensorflux.keras.metrics.one_hot_iou_metrics import BinaryIoU, OneHotIoU, OneHotMeanIoU
 from tensorflux.keras.metrics.probabilistic_metrics import (
     BinaryCrossentropy,
     CategoricalCrossentropy,
@@ -66,6 +73,7 @@ from tensorflux.keras.metrics.probabilistic_metrics import (
     SparseCategoricalCrossentropy,
     SquaredHinge,
 )
+from tensorflux.keras.metrics.r2_score import R2Score
 from tensorflux.keras.metrics.reduction_metrics import Mean, MeanMetricWrapper, Sum
 from tensorflux.keras.metrics.regression_metrics import (
     CosineSimilarity,
@@ -75,6 +83,12 @@ from tensorflux.keras.metrics.regression_metrics import (
     MeanSquaredError,
     MeanSquaredLogarithmicError,
     RootMeanSquaredError,
+)
+from tensorflux.keras.metrics.sensitivity_metrics import (
+    PrecisionAtRecall,
+    RecallAtPrecision,
+    SensitivityAtSpecificity,
+    SpecificityAtSensitivity,
 )
 
 _CLASSES = (
@@ -114,6 +128,16 @@ _CLASSES = (
     FBetaScore,
     IoU,
     MeanIoU,
+    R2Score,
+    PearsonCorrelation,
+    ConcordanceCorrelation,
+    BinaryIoU,
+    OneHotIoU,
+    OneHotMeanIoU,
+    PrecisionAtRecall,
+    RecallAtPrecision,
+    SensitivityAtSpecificity,
+    SpecificityAtSensitivity,
 )
 _FUNCTIONS = (
     accuracy,
@@ -138,6 +162,8 @@ _FUNCTIONS = (
     categorical_crossentropy,
     categorical_focal_crossentropy,
     sparse_categorical_crossentropy,
+    pearson_correlation,
+    concordance_correlation,
 )
 
 

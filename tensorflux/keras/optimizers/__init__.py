@@ -1,4 +1,5 @@
-"""``keras.optimizers``: SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, Nadam, Lion, Ftrl, and ``get``.
+"""``keras.optimizers``: SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, Nadam, Lion, Ftrl, Lamb,
+Adafactor, and ``get``.
 
 >>> from tensorflux.keras import optimizers
 >>> type(optimizers.get("adam")).__name__
@@ -12,18 +13,20 @@ from typing import Any
 
 from tensorflux.keras.optimizers import schedules
 from tensorflux.keras.optimizers.adadelta import Adadelta
+from tensorflux.keras.optimizers.adafactor import Adafactor
 from tensorflux.keras.optimizers.adagrad import Adagrad
 from tensorflux.keras.optimizers.adam import Adam
 from tensorflux.keras.optimizers.adamax import Adamax
 from tensorflux.keras.optimizers.adamw import AdamW
 from tensorflux.keras.optimizers.base_optimizer import Optimizer
 from tensorflux.keras.optimizers.ftrl import Ftrl
+from tensorflux.keras.optimizers.lamb import Lamb
 from tensorflux.keras.optimizers.lion import Lion
 from tensorflux.keras.optimizers.nadam import Nadam
 from tensorflux.keras.optimizers.rmsprop import RMSprop
 from tensorflux.keras.optimizers.sgd import SGD
 
-_ALL = (Adadelta, Adagrad, Adam, Adamax, AdamW, Ftrl, Lion, Nadam, RMSprop, SGD)
+_ALL = (Adadelta, Adafactor, Adagrad, Adam, Adamax, AdamW, Ftrl, Lamb, Lion, Nadam, RMSprop, SGD)
 ALL_OBJECTS_DICT: dict[str, Any] = {c.__name__: c for c in _ALL}
 ALL_OBJECTS_DICT.update({c.__name__.lower(): c for c in _ALL})
 
@@ -92,6 +95,8 @@ __all__ = [
     "Nadam",
     "Lion",
     "Ftrl",
+    "Lamb",
+    "Adafactor",
     "schedules",
     "get",
     "serialize",

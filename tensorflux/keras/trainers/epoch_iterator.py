@@ -35,6 +35,12 @@ class EpochIterator:
         class_weight: Any = None,
         steps_per_execution: int = 1,
     ) -> None:
+        from tensorflux.keras.config import max_steps_per_epoch
+
+        cap = max_steps_per_epoch()  # keras.config.set_max_steps_per_epoch
+        if cap and (not steps_per_epoch or cap < steps_per_epoch):
+            warnings.warn(f"Limiting steps_per_epoch to {cap}", stacklevel=3)
+            steps_per_epoch = cap
         self.steps_per_epoch = steps_per_epoch
         self.adapter = get_data_adapter(
             x,

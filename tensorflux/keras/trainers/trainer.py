@@ -444,6 +444,12 @@ class Trainer:
         ``validation_split`` holds out the last fraction of the arrays (before shuffling).
         """
         self._assert_compile_called("fit")
+        from tensorflux.keras.config import max_epochs
+
+        cap = max_epochs()  # keras.config.set_max_epochs: a cap for quick debugging runs
+        if cap and cap < epochs:
+            warnings.warn(f"Limiting epochs to {cap}", stacklevel=2)
+            epochs = cap
         if validation_split and validation_data is None:
             (x, y, sample_weight), validation_data = U.train_validation_split(
                 (x, y, sample_weight), validation_split=validation_split

@@ -40,6 +40,9 @@ _EXPORTS = {
     "save_img": "tensorflux.keras.preprocessing.image",
     # display
     "Progbar": "progbar",
+    "enable_interactive_logging": "progbar",
+    "disable_interactive_logging": "progbar",
+    "is_interactive_logging_enabled": "progbar",
     "plot_model": "model_visualization",
     "model_to_dot": "model_visualization",
 }

@@ -3,6 +3,10 @@
 On a terminal the bar redraws in place (carriage return, colours), at most every ``interval``
 seconds.  When the output is not a terminal (a pipe, a log file) nothing is drawn until the bar
 finishes, and then one clean line is written: no carriage returns, no colour codes.
+
+``keras.config.disable_interactive_logging()`` sends every line to the ``logging`` logger
+``"tensorflux"`` at INFO level instead of stdout (Keras sends them to ``absl.logging``), drawn as
+for a non-terminal; ``enable_interactive_logging()`` restores stdout.
 """
 
 from __future__ import annotations
@@ -17,7 +21,40 @@ _BOLD, _RESET, _GREEN, _GREY = "\x1b[1m", "\x1b[0m", "\x1b[32m", "\x1b[37m"
 _CELL = "\u2501"  # the heavy horizontal line Keras 3 draws the bar with
 
 
+_INTERACTIVE_LOGGING = [True]  # one mutable cell: the keras.config switch
+
+
+def enable_interactive_logging() -> None:
+    """Write progress bars and fit's messages to stdout (the default).
+
+    >>> enable_interactive_logging(); is_interactive_logging_enabled()
+    True
+    """
+    _INTERACTIVE_LOGGING[0] = True
+
+
+def disable_interactive_logging() -> None:
+    """Send progress bars and fit's messages to the ``logging`` logger ``"tensorflux"`` (INFO level).
+
+    >>> disable_interactive_logging(); is_interactive_logging_enabled()
+    False
+    >>> enable_interactive_logging()
+    """
+    _INTERACTIVE_LOGGING[0] = False
+
+
+def is_interactive_logging_enabled() -> bool:
+    """Whether progress output goes to stdout (``True``) or to ``logging`` (``False``).
+
+    >>> is_interactive_logging_enabled()
+    True
+    """
+    return _INTERACTIVE_LOGGING[0]
+
+
 def _is_interactive() -> bool:
+    if not _INTERACTIVE_LOGGING[0]:
+        return False
     stream = sys.stdout
     return (
         bool(getattr(stream, "isatty", None) and stream.isatty())
@@ -209,5 +246,12 @@ def _strip(s: str) -> str:
 
 
 def _write(text: str) -> None:
+    if not _INTERACTIVE_LOGGING[0]:
+        import logging
+
+        for line in text.splitlines():
+            if line:
+                logging.getLogger("tensorflux").info(line)
+        return
     sys.stdout.write(text)
     sys.stdout.flush()
