@@ -12,6 +12,7 @@ from tensorflux.keras.layers.core.activation import Activation  # noqa: F401
 from tensorflux.keras.layers.core.identity import Identity  # noqa: F401
 from tensorflux.keras.layers.core.lambda_layer import Lambda  # noqa: F401
 from tensorflux.keras.layers.core.embedding import Embedding  # noqa: F401
+from tensorflux.keras.layers.core.reversible_embedding import ReversibleEmbedding  # noqa: F401
 from tensorflux.keras.layers.core.masking import Masking  # noqa: F401
 from tensorflux.keras.layers.core.einsum_dense import EinsumDense  # noqa: F401
 from tensorflux.keras.layers.core.wrapper import Wrapper  # noqa: F401
@@ -118,6 +119,19 @@ from tensorflux.keras.layers.preprocessing.random_invert import RandomInvert  # 
 from tensorflux.keras.layers.preprocessing.solarization import Solarization  # noqa: F401
 from tensorflux.keras.layers.preprocessing.random_erasing import RandomErasing  # noqa: F401
 from tensorflux.keras.layers.preprocessing.pipeline import Pipeline  # noqa: F401
+from tensorflux.keras.layers.preprocessing.random_shear import RandomShear  # noqa: F401
+from tensorflux.keras.layers.preprocessing.random_gaussian_blur import RandomGaussianBlur  # noqa: F401
+from tensorflux.keras.layers.preprocessing.mix_up import MixUp  # noqa: F401
+from tensorflux.keras.layers.preprocessing.cut_mix import CutMix  # noqa: F401
+from tensorflux.keras.layers.preprocessing.equalization import Equalization  # noqa: F401
+from tensorflux.keras.layers.preprocessing.random_perspective import RandomPerspective  # noqa: F401
+from tensorflux.keras.layers.preprocessing.random_color import RandomHue  # noqa: F401
+from tensorflux.keras.layers.preprocessing.random_color import RandomSaturation  # noqa: F401
+from tensorflux.keras.layers.preprocessing.random_color import RandomColorDegeneration  # noqa: F401
+from tensorflux.keras.layers.preprocessing.random_tone import RandomSharpness  # noqa: F401
+from tensorflux.keras.layers.preprocessing.random_tone import RandomPosterization  # noqa: F401
+from tensorflux.keras.layers.preprocessing.random_tone import AutoContrast  # noqa: F401
+from tensorflux.keras.layers.preprocessing.random_color import RandomColorJitter  # noqa: F401
 
 # Keras' aliases
 GroupQueryAttention = GroupedQueryAttention  # noqa: F401  (keras.layers exports the class under this name)
