@@ -32,6 +32,7 @@ from numpy.lib.stride_tricks import as_strided
 
 from tensorflux.backend.numpy.conv import _out_shape, _padded, _windows, bias_folds, conv_backprop_input
 from tensorflux.backend.numpy.half import float32_inside
+from tensorflux.backend.numpy.pool import route_to_winners, window_max
 from tensorflux.backend.numpy.threads import image_blocks, one_blas_thread, run_blocks
 
 __all__ = ["conv_bias_pool", "conv_bias_pool_backprop", "conv_pool_fits"]
@@ -79,20 +80,6 @@ def _chunks(lo: int, hi: int, per_image: int) -> Any:
     return ((s, min(hi, s + step)) for s in range(lo, hi, step))
 
 
-def _pool_blocks(y: Any, o: Any, t: Any) -> None:
-    """Max over the four window blocks of ``y`` ``(B, 2, 2, ph, pw, F)`` into ``o``; with ``t``
-    (not None) which input won (``pool.max_pool_taps``' layout).  Overwrites ``y[:, 0, 0]``."""
-    top_l, top_r, bot_l, bot_r = y[:, 0, 0], y[:, 0, 1], y[:, 1, 0], y[:, 1, 1]
-    if t is not None:
-        np.greater(top_r, top_l, out=t[:, 0])
-        np.greater(bot_r, bot_l, out=t[:, 1])
-    np.maximum(top_l, top_r, out=o)
-    np.maximum(bot_l, bot_r, out=top_l)  # the bottom row's max, in a block no longer needed
-    if t is not None:
-        np.greater(top_l, o, out=t[:, 2])
-    np.maximum(o, top_l, out=o)
-
-
 @float32_inside(keep_last=2)  # (pooled, cols, taps): the matrix stays float32 for the gradient
 def conv_bias_pool(
     x: Any, w: Any, b: Any, strides: Any, dilations: Any, pads: Any, keep: bool = False
@@ -136,7 +123,9 @@ def conv_bias_pool(
                 np.copyto(cols[s:e].reshape(view[s:e].shape), view[s:e])
                 y = cols[s:e].reshape(-1, k) @ wm
                 y += b
-            _pool_blocks(y.reshape(e - s, 2, 2, ph, pw, f), q[s:e], None if taps is None else taps[s:e])
+            y = y.reshape(e - s, 2, 2, ph, pw, f)
+            quarters = (y[:, 0, 0], y[:, 0, 1], y[:, 1, 0], y[:, 1, 1])
+            window_max(quarters, q[s:e], None if taps is None else taps[s:e], scratch=y[:, 0, 0])
 
     with one_blas_thread():
         run_blocks(job, image_blocks(n, n * per_image // cols.dtype.itemsize))
@@ -182,14 +171,8 @@ def conv_bias_pool_backprop(
     def job(lo: int, hi: int) -> None:
         total = sums[lo]
         for s, e in _chunks(lo, hi, per_image):
-            t, gg = taps[s:e], g[s:e]
             d = np.empty((e - s, 2, 2, ph, pw, f), g.dtype)
-            np.multiply(gg, t[:, 2], out=d[:, 1, 0])  # the bottom row's share
-            np.multiply(gg, ~t[:, 2], out=d[:, 0, 0])  # the top row's
-            for row in (0, 1):
-                right = t[:, row]
-                np.multiply(d[:, row, 0], right, out=d[:, row, 1])
-                np.multiply(d[:, row, 0], ~right, out=d[:, row, 0])
+            route_to_winners(g[s:e], taps[s:e], (d[:, 0, 0], d[:, 0, 1], d[:, 1, 0], d[:, 1, 1]))
             d2 = d.reshape(-1, f)
             total += cols[:, s:e].reshape(k, -1) @ d2 if folds else cols[s:e].reshape(-1, k).T @ d2
             if dpix is not None:

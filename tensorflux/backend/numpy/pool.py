@@ -405,17 +405,27 @@ def max_pool_taps(x: Any, ksize: Any, strides: Any, pads: Any) -> tuple[Any, Any
 
     def job(lo: int, hi: int) -> None:
         w = v[lo:hi]
-        top_l, top_r, bot_l, bot_r = w[:, :, 0, :, 0], w[:, :, 0, :, 1], w[:, :, 1, :, 0], w[:, :, 1, :, 1]
-        t, o = taps[lo:hi], y[lo:hi]
-        np.greater(top_r, top_l, out=t[:, 0])
-        np.greater(bot_r, bot_l, out=t[:, 1])
-        bottom = np.maximum(bot_l, bot_r)
-        np.maximum(top_l, top_r, out=o)
-        np.greater(bottom, o, out=t[:, 2])
-        np.maximum(o, bottom, out=o)
+        quarters = (w[:, :, 0, :, 0], w[:, :, 0, :, 1], w[:, :, 1, :, 0], w[:, :, 1, :, 1])
+        window_max(quarters, y[lo:hi], taps[lo:hi])
 
     run_blocks(job, image_blocks(n, x.size))
     return y, taps
+
+
+def window_max(quarters: Any, out: Any, taps: Any, scratch: Any = None) -> None:
+    """Max of 2x2 windows given as their four inputs ``(top_l, top_r, bot_l, bot_r)`` (arrays of
+    one shape), into ``out``; with ``taps`` (not None) which input won, in ``max_pool_taps``'
+    layout ``(N, 3, ...)``.  ``scratch`` (may be one of the quarters, then overwritten) holds the
+    bottom row's max."""
+    top_l, top_r, bot_l, bot_r = quarters
+    if taps is not None:
+        np.greater(top_r, top_l, out=taps[:, 0])
+        np.greater(bot_r, bot_l, out=taps[:, 1])
+    np.maximum(top_l, top_r, out=out)
+    bottom = np.maximum(bot_l, bot_r, out=scratch)  # after the top row's: scratch may be top_l
+    if taps is not None:
+        np.greater(bottom, out, out=taps[:, 2])
+    np.maximum(out, bottom, out=out)
 
 
 def max_pool_grad_taps(g: Any, taps: Any, x_shape: Any, y: Any = None) -> Any:
@@ -434,16 +444,22 @@ def max_pool_grad_taps(g: Any, taps: Any, x_shape: Any, y: Any = None) -> Any:
     v = _split_view(dx, out, (2, 2))
 
     def job(lo: int, hi: int) -> None:
-        w, t, gg = v[lo:hi], taps[lo:hi], g[lo:hi]
-        bottom = np.multiply(gg, t[:, 2])
-        top = np.multiply(gg, ~t[:, 2])
-        for row, part in ((0, top), (1, bottom)):
-            right = t[:, row]
-            np.multiply(part, right, out=w[:, :, row, :, 1])
-            np.multiply(part, ~right, out=w[:, :, row, :, 0])
+        w = v[lo:hi]
+        quarters = (w[:, :, 0, :, 0], w[:, :, 0, :, 1], w[:, :, 1, :, 0], w[:, :, 1, :, 1])
+        route_to_winners(g[lo:hi], taps[lo:hi], quarters)
 
     run_blocks(job, image_blocks(n, dx.size))
     return dx
+
+
+def route_to_winners(g: Any, taps: Any, quarters: Any) -> None:
+    """Each window's gradient ``g`` to the input ``taps`` marks (:func:`window_max`), written into
+    the four ``quarters`` ``(top_l, top_r, bot_l, bot_r)``; the others get zeros."""
+    bottom = np.multiply(g, taps[:, 2])
+    top = np.multiply(g, ~taps[:, 2])
+    for (left, right), part, won in ((quarters[:2], top, taps[:, 0]), (quarters[2:], bottom, taps[:, 1])):
+        np.multiply(part, won, out=right)
+        np.multiply(part, ~won, out=left)
 
 
 def _lowest(dtype: Any) -> Any:

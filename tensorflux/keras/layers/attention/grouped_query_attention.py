@@ -8,8 +8,12 @@ from typing import Any
 from tensorflux.framework import primitives as P
 from tensorflux.framework.tensor import Tensor
 from tensorflux.keras import constraints, initializers, regularizers
-from tensorflux.keras.engine.masking import get_keras_mask
-from tensorflux.keras.layers.attention.multi_head_attention import MultiHeadAttention, _unpack_shapes
+from tensorflux.keras.layers.attention.multi_head_attention import (
+    MultiHeadAttention,
+    _call_inputs,
+    _call_mask,
+    _unpack_shapes,
+)
 from tensorflux.keras.layers.core.einsum_dense import EinsumDense
 from tensorflux.keras.layers.layer import Layer
 from tensorflux.keras.layers.regularization.dropout import apply_dropout
@@ -255,15 +259,7 @@ class GroupedQueryAttention(Layer):
         training: Any = None,
         use_causal_mask: bool = False,
     ) -> Any:
-        if value is None and isinstance(query, (list, tuple)):  # also accept [query, value(, key)]
-            query, value, key = (list(query) + [None])[:3]
-        if value is None:
-            raise ValueError(
-                f"GroupedQueryAttention layer '{self.name}' needs `value` (and optionally `key`): call it "
-                "as layer(query, value) — for self-attention layer(x, x)."
-            )
-        if key is None:
-            key = value
+        query, value, key = _call_inputs(self, query, value, key)
         for what, x in (("query", query), ("value", value), ("key", key)):
             if len(x.shape) != 3:
                 raise ValueError(
@@ -275,11 +271,8 @@ class GroupedQueryAttention(Layer):
                 f"GroupedQueryAttention layer '{self.name}': key and value must have the same batch and "
                 f"sequence sizes. Received: key.shape={tuple(key.shape)}, value.shape={tuple(value.shape)}"
             )
-        query_mask = get_keras_mask(query) if query_mask is None else query_mask
-        value_mask = get_keras_mask(value) if value_mask is None else value_mask
-        key_mask = get_keras_mask(key) if key_mask is None and key is not value else key_mask
-        mask = self._compute_attention_mask(
-            query, value, query_mask, value_mask, key_mask, attention_mask, use_causal_mask
+        mask = _call_mask(
+            self, query, value, key, query_mask, value_mask, key_mask, attention_mask, use_causal_mask
         )
         gate = self._gate_dense(query) if self.use_gate else None
         q = self._query_dense(query)

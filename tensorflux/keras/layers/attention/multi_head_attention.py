@@ -34,6 +34,38 @@ def _unpack_shapes(query_shape: Any, value_shape: Any, key_shape: Any) -> tuple[
     return query_shape, value_shape, key_shape
 
 
+def _call_inputs(layer: Any, query: Any, value: Any, key: Any) -> tuple[Any, Any, Any]:
+    """``(query, value, key)`` of an attention call: ``[query, value(, key)]`` accepted, key = value."""
+    if value is None and isinstance(query, (list, tuple)):  # also accept [query, value(, key)]
+        query, value, key = (list(query) + [None])[:3]
+    if value is None:
+        raise ValueError(
+            f"{type(layer).__name__} layer '{layer.name}' needs `value` (and optionally `key`): call it as "
+            "layer(query, value) — for self-attention layer(x, x)."
+        )
+    return query, value, value if key is None else key
+
+
+def _call_mask(
+    layer: Any,
+    query: Any,
+    value: Any,
+    key: Any,
+    query_mask: Any,
+    value_mask: Any,
+    key_mask: Any,
+    attention_mask: Any,
+    use_causal_mask: bool,
+) -> Any:
+    """The attention mask of a call: explicit masks, else the inputs' Keras masks, combined."""
+    query_mask = get_keras_mask(query) if query_mask is None else query_mask
+    value_mask = get_keras_mask(value) if value_mask is None else value_mask
+    key_mask = get_keras_mask(key) if key_mask is None and key is not value else key_mask
+    return layer._compute_attention_mask(
+        query, value, query_mask, value_mask, key_mask, attention_mask, use_causal_mask
+    )
+
+
 class MultiHeadAttention(Layer):
     """Project query, key and value into ``num_heads`` heads, attend, and project back.
 
@@ -317,20 +349,9 @@ class MultiHeadAttention(Layer):
         training: Any = None,
         use_causal_mask: bool = False,
     ) -> Any:
-        if value is None and isinstance(query, (list, tuple)):  # also accept [query, value(, key)]
-            query, value, key = (list(query) + [None])[:3]
-        if value is None:
-            raise ValueError(
-                f"MultiHeadAttention layer '{self.name}' needs `value` (and optionally `key`): call it as "
-                "layer(query, value) — for self-attention layer(x, x)."
-            )
-        if key is None:
-            key = value
-        query_mask = get_keras_mask(query) if query_mask is None else query_mask
-        value_mask = get_keras_mask(value) if value_mask is None else value_mask
-        key_mask = get_keras_mask(key) if key_mask is None and key is not value else key_mask
-        mask = self._compute_attention_mask(
-            query, value, query_mask, value_mask, key_mask, attention_mask, use_causal_mask
+        query, value, key = _call_inputs(self, query, value, key)
+        mask = _call_mask(
+            self, query, value, key, query_mask, value_mask, key_mask, attention_mask, use_causal_mask
         )
         gate = self._gate_dense(query) if self._use_gate else None
         q = self._query_dense(query)
