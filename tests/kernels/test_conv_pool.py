@@ -131,25 +131,69 @@ def test_not_fused_when_the_conv_output_is_read_elsewhere():
     assert "conv_bias_pool" not in {n.prim.name for n in g.nodes}
 
 
-def test_inference_keeps_the_separate_kernels_and_fit_trains_the_block():
+def test_inference_fuses_the_forward_and_fit_trains_the_block():
     model = tf.keras.Sequential(
         [
             tf.keras.Input((12, 12, 1)),
             tf.keras.layers.Conv2D(4, 3, activation="relu"),
             tf.keras.layers.MaxPooling2D(2),
+            tf.keras.layers.Conv2D(3, 2, activation="relu", padding="same"),
+            tf.keras.layers.MaxPooling2D(2),
             tf.keras.layers.Flatten(),
             tf.keras.layers.Dense(2),
         ]
     )
+    model.set_weights([_ints(v.shape, -2, 3) for v in model.get_weights()])
     x = _ints((8, 12, 12, 1), 0, 3)
-    want = model(x).numpy()
+    want = model(x).numpy()  # eager, separate kernels; integer data: exact products
     f = tf.function(lambda t: model(t))
-    assert "conv_bias_pool" not in str(f.get_concrete_function(tf.constant(x)).graph)
-    np.testing.assert_allclose(f(tf.constant(x)).numpy(), want, rtol=1e-6, atol=1e-5)
+    names = [n.prim.name for n in f.get_concrete_function(tf.constant(x)).graph.nodes]
+    assert names.count("conv_bias_pool") == 2
+    # one sample (model(x), predict(x)): the separate kernels' small-batch paths stay
+    assert "conv_bias_pool" not in str(f.get_concrete_function(tf.constant(x[:1])).graph)
+    for n in (8, 5, 3, 1):  # from 4 images the fused kernel, below that the separate ones
+        np.testing.assert_array_equal(f(tf.constant(x[:n])).numpy(), want[:n])
+    np.testing.assert_array_equal(model.predict(x, batch_size=8, verbose=0), want)
+    # under an outer tape the traced forward still gives gradients (the raw graph is replayed)
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(f(tf.constant(x)))
+    grads = tape.gradient(loss, model.trainable_variables)
+    with tf.GradientTape() as tape:
+        loss0 = tf.reduce_sum(model(x))
+    for g, g0 in zip(grads, tape.gradient(loss0, model.trainable_variables)):
+        np.testing.assert_array_equal(g.numpy(), g0.numpy())
     model.compile(optimizer="sgd", loss="mse")
     before = model.get_weights()
     model.fit(x, np.zeros((8, 2), np.float32), epochs=1, batch_size=4, verbose=0)
     assert any(not np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
+
+
+def test_fused_primitive_below_the_fused_batch_runs_the_separate_kernels():
+    from tensorflux.framework import nn_primitives as NP
+    from tensorflux.framework.primitives import bind
+
+    x, w, b = _ints((2, 8, 8, 3), 0, 3), _ints((3, 3, 3, 4)), _ints((4,))
+    pads = ((0, 0), (0, 0))
+    params = {"strides": (1, 1), "dilations": (1, 1), "pads": pads}
+    got = bind(NP.conv_bias_pool, (tf.constant(x), tf.constant(w), tf.constant(b)), params).numpy()
+    want = cp_k.conv_bias_pool(x, w, b, (1, 1), (1, 1), pads)
+    np.testing.assert_array_equal(got, want)
+
+
+def test_inference_kernel_builds_its_rows_a_chunk_at_a_time(monkeypatch):
+    # a batch larger than one chunk: every chunk's rows are built in a scratch buffer of its own size
+    monkeypatch.setattr(cp_k, "_CHUNK_BYTES", 4096)
+    x, w, b = _ints((9, 9, 7, 1), 0, 3), _ints((2, 3, 1, 5)), _ints((5,))
+    x3, w3 = _ints((9, 8, 6, 3), 0, 3), _ints((3, 2, 3, 4))
+    for xs, ws in ((x, w), (x3, w3)):
+        pads = ((1, 0), (0, 1))
+        want = pool_k.max_pool(
+            conv_k.conv_bias(xs, ws, b[: ws.shape[-1]], (1, 1), (1, 1), pads), (2, 2), (2, 2), ((0, 0),) * 2
+        )
+        got = cp_k.conv_bias_pool(xs, ws, b[: ws.shape[-1]], (1, 1), (1, 1), pads)
+        np.testing.assert_array_equal(got, want)
+        kept = cp_k.conv_bias_pool(xs, ws, b[: ws.shape[-1]], (1, 1), (1, 1), pads, keep=True)[0]
+        np.testing.assert_array_equal(kept, want)
 
 
 def test_two_blocks_fuse_and_match_eager(monkeypatch):

@@ -10,10 +10,12 @@ one node.  The fused kernels (``backend/numpy/conv_pool.py``) never write the co
 in pixel order and compute no position that no window covers; seed CNN at batch 64, layer 1
 forward and backward: 5.2 against 7.3 ms.
 
-Only training graphs are changed (the pool's gradient must be there): at inference the separate
-kernels' small-batch paths are faster (one sample: ~20 us against ~150 us for the window-ordered
-im2col).  The convolution's output must feed nothing but the bias, the pool and the pool's
-gradient, and that gradient nothing but the convolution's gradients.
+In a training graph the convolution's output must feed nothing but the bias, the pool and the
+pool's gradient, and that gradient nothing but the convolution's gradients.  In a graph without
+tapes (inference: ``predict``, ``model(x)``) the forward is fused alone: the kernel then builds its
+im2col rows a chunk of images at a time, which bounds ``predict``'s memory at large batches (seed
+CNN, batch 1000: layer 1 in 44 against 95 ms); below ``FUSED_MIN_BATCH`` images the graph keeps the
+separate kernels, whose small-batch paths are faster (one sample: 108 against 240 us).
 
 >>> import tensorflux as tf
 >>> from tensorflux.framework.passes import conv_bias, conv_pool, pool_relu
@@ -116,9 +118,19 @@ def run(graph: Graph) -> int:
         x_shape, w_shape = graph.avals[m.x][0], graph.avals[m.w][0]
         if not B.conv_pool_fits(x_shape, w_shape, m.cp["strides"], m.cp["dilations"], m.cp["pads"]):
             continue
-        # the pool's gradient (a training graph), read by the block's gradients alone
+        # the pool's gradient (a training graph), read by the block's gradients alone; or nothing
+        # else at all, outside any tape (an inference graph: forward only)
         others = [n for n in readers.get(a, []) if n is not pool]
         grad = others[0] if len(others) == 1 else None
+        last = m.head[-1]
+        if not others and not (pool.tape or any(h.tape for h in m.head)):
+            if x_shape[0] < NP.FUSED_MIN_BATCH:  # a small batch: the separate kernels are faster
+                continue
+            last.prim, last.inputs, last.outputs = NP.conv_bias_pool, [m.x, m.w, m.b], [pool.outputs[0]]
+            last.params, last.donate, last.tape = dict(m.cp), None, False
+            dropped.update(id(n) for n in [*m.head[:-1], pool])
+            fused += 1
+            continue
         if (
             grad is None
             or grad.prim not in (NP.max_pool_relu_grad, NP.max_pool_grad)
@@ -129,7 +141,6 @@ def run(graph: Graph) -> int:
         ):
             continue
         # forward: the fused node stands where the bias was added (x, w and b all exist there)
-        last = m.head[-1]
         last.prim, last.inputs, last.outputs = NP.conv_bias_pool, [m.x, m.w, m.b], [pool.outputs[0]]
         last.params, last.donate, last.tape = dict(m.cp), None, m.head[0].tape
         # backward: where the first of the gradients stood
