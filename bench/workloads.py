@@ -12,6 +12,7 @@ import argparse
 import json
 import resource
 import time
+from typing import Any
 
 t0 = time.perf_counter()
 import tensorflux.keras as keras  # noqa: E402
@@ -22,7 +23,8 @@ import numpy as np  # noqa: E402
 from tensorflux.keras.datasets import fashion_mnist  # noqa: E402
 
 
-def cnn() -> keras.Model:
+def cnn(keras: Any = keras) -> Any:
+    """The CNN workload's model, built with ``keras`` (tensorflux's or another Keras)."""
     return keras.Sequential(
         [
             keras.Input((28, 28, 1)),
@@ -38,7 +40,8 @@ def cnn() -> keras.Model:
     )
 
 
-def mlp() -> keras.Model:
+def mlp(keras: Any = keras) -> Any:
+    """The MLP workload's model, built with ``keras`` (tensorflux's or another Keras)."""
     return keras.Sequential(
         [
             keras.Input((784,)),
@@ -49,7 +52,8 @@ def mlp() -> keras.Model:
     )
 
 
-def lstm() -> keras.Model:
+def lstm(keras: Any = keras) -> Any:
+    """The LSTM workload's model, built with ``keras`` (tensorflux's or another Keras)."""
     return keras.Sequential(
         [keras.Input((28, 28)), keras.layers.LSTM(128), keras.layers.Dense(10, activation="softmax")]
     )

@@ -43,3 +43,13 @@ def test_kernel_benches_run(script):
     # tensorflux only (no peers), one round of one step: the scripts must keep running
     p = _run_script(script, "--rounds", "1", "--steps", "1")
     assert "tensorflux" in p.stdout
+
+
+@pytest.mark.skipif(not FMNIST.exists(), reason="needs Debian's dataset-fashion-mnist")
+def test_accuracy_over_seeds_runs(tmp_path):
+    out = tmp_path / "accuracy.json"
+    p = _run_script("accuracy.py", "mlp", "--seeds", "2", "--n", "256", "--out", str(out))
+    accs = json.loads(out.read_text())["mlp"]["tensorflux"]
+    assert len(accs) == 2 and all(0.0 <= a <= 1.0 for a in accs)
+    assert accs[0] != accs[1]  # the seed reaches the initial weights and the shuffle
+    assert "mlp   tensorflux  mean" in p.stdout
