@@ -1,5 +1,6 @@
-"""``tf.config`` basics: the default float type, the fuzz factor, threads."""
+"""``tf.config`` basics: the default float type, the fuzz factor, threads, op determinism."""
 
+from tensorflux.framework import config_experimental as experimental  # noqa: F401
 from tensorflux.framework import parallelism as threading  # noqa: F401
 from tensorflux.framework.config import (  # noqa: F401
     epsilon,

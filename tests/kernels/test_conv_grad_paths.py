@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 conv_k = importlib.import_module("tensorflux.backend.numpy.conv")
+threads_k = importlib.import_module("tensorflux.backend.numpy.threads")
 pool_k = importlib.import_module("tensorflux.backend.numpy.pool")
 
 rng = np.random.default_rng(11)
@@ -109,9 +110,10 @@ def test_conv_backprop_input_is_adjoint_of_conv(x_shape, w_shape, strides, dilat
     np.testing.assert_allclose(np.vdot(x, dx), np.vdot(y, dy), rtol=1e-12)
 
 
-@pytest.mark.parametrize("one_thread_below", [0, 1 << 40])
-def test_conv_backprop_input_float32_same_on_one_or_more_blas_threads(one_thread_below, monkeypatch):
-    monkeypatch.setattr(conv_k, "_TAP_GEMM_ONE_THREAD", one_thread_below)
+@pytest.mark.parametrize("busy", [False, True])
+def test_conv_backprop_input_float32_same_on_one_or_more_blas_threads(busy, monkeypatch):
+    monkeypatch.setattr(threads_k, "_determinism", [False])  # the suite turns it on (conftest)
+    monkeypatch.setattr(threads_k, "machine_busy", lambda: busy)  # busy: one BLAS thread
     dy = rng.standard_normal((8, 11, 11, 64)).astype(np.float32)
     w = rng.standard_normal((3, 3, 32, 64)).astype(np.float32)
     dx = conv_k.conv_backprop_input(dy, w, (8, 13, 13, 32), (1, 1), (1, 1), VALID2)

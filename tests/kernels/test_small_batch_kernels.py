@@ -15,6 +15,8 @@ import time
 import numpy as np
 import pytest
 
+import tensorflux as tf
+
 conv_k = importlib.import_module("tensorflux.backend.numpy.conv")
 pool_k = importlib.import_module("tensorflux.backend.numpy.pool")
 threads_k = importlib.import_module("tensorflux.backend.numpy.threads")
@@ -119,6 +121,7 @@ def test_large_products_keep_the_general_path(monkeypatch):
 
 def test_small_conv_runs_on_one_blas_thread_while_the_machine_is_busy(monkeypatch):
     monkeypatch.setattr(conv_k, "_SMALL_PLANS", {})
+    monkeypatch.setattr(threads_k, "_determinism", [False])  # the suite turns it on (conftest)
     monkeypatch.setattr(threads_k, "machine_busy", lambda: True)
     seen = []
     matmul = np.matmul
@@ -248,3 +251,32 @@ def test_folded_max_pool_non_contiguous_input(monkeypatch):
     np.testing.assert_array_equal(
         pool_k.max_pool(x, (2, 2), (2, 2), ((0, 0), (0, 0))), _pool_reference(x, (2, 2))
     )
+
+
+def test_every_product_runs_on_one_blas_thread_while_busy_unless_op_determinism(monkeypatch):
+    math_k = importlib.import_module("tensorflux.backend.numpy.math")
+    seen = []
+    matmul = np.matmul
+    monkeypatch.setattr(threads_k, "blas_get_num_threads", lambda: 4)
+    monkeypatch.setattr(threads_k, "blas_set_num_threads", lambda n: seen.append(n))
+    monkeypatch.setattr(math_k.np, "matmul", lambda a, b, **k: seen.append("gemm") or matmul(a, b, **k))
+    a = rng.standard_normal((128, 784)).astype(np.float32)
+    b = rng.standard_normal((784, 512)).astype(np.float32)
+    monkeypatch.setattr(threads_k, "_determinism", [False])  # the suite turns it on (conftest)
+    monkeypatch.setattr(threads_k, "machine_busy", lambda: True)
+    with threads_k.one_blas_thread():
+        want = a @ b
+    seen.clear()
+    np.testing.assert_array_equal(math_k.matmul(a, b), want)
+    assert seen == [1, "gemm", 4]
+    seen.clear()
+    monkeypatch.setattr(threads_k, "_determinism", [False])
+    tf.config.experimental.enable_op_determinism()  # the configured threads, however busy
+    assert threads_k.op_determinism()
+    math_k.matmul(a, b)
+    assert seen == ["gemm"]
+    seen.clear()
+    monkeypatch.setattr(threads_k, "_determinism", [False])
+    monkeypatch.setattr(threads_k, "machine_busy", lambda: False)  # idle: as configured
+    math_k.matmul(a, b)
+    assert seen == ["gemm"]

@@ -13,7 +13,6 @@ large batches need no more memory for it than ``COLS_BUDGET``.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import math
 from typing import Any
@@ -23,10 +22,10 @@ from numpy.lib.stride_tricks import as_strided
 
 from tensorflux.backend.numpy.half import float32_inside
 from tensorflux.backend.numpy.threads import (
+    gemm_threads,
     image_blocks,
     one_blas_thread,
     run_blocks,
-    small_gemm_threads,
     split_rows,
 )
 
@@ -103,22 +102,15 @@ def _copy_into(a: Any, out: Any) -> None:
 
 
 def _matmul(a: Any, b: Any, out: Any = None) -> Any:
-    """``a @ b``; a skinny product (a side of at most ``_SKINNY``) runs on one BLAS thread when
-    the machine is busy (``threads.small_gemm_threads``).
+    """``a @ b``, on one BLAS thread while the machine is busy (``threads.gemm_threads``).
 
-    Such a product (the first conv layer's K=9, its filter gradient's 9x32 result, the bias
-    gradient's one row) is bound by memory, so a second thread gains little; on a shared
-    machine whose cores are busy, waiting for that thread made it 5-8x slower (measured on the
-    seed CNN's first layer: 9 ms against 1.3 ms).  The results differ from a two-thread
-    product at most in float32 rounding (the threads split the sums differently).
+    On a shared machine whose cores are busy, waiting for the second thread made the seed CNN's
+    first layer 5-8x slower (9 ms against 1.3 ms), and larger products up to 50x.  The results
+    differ from a two-thread product at most in float32 rounding (the threads split the sums
+    differently).
     """
-    if min(a.shape[-2], a.shape[-1], b.shape[-1]) > _SKINNY:
+    with gemm_threads():
         return np.matmul(a, b, out=out)
-    with small_gemm_threads():
-        return np.matmul(a, b, out=out)
-
-
-_SKINNY = 16
 
 
 def _taps(ksize: Any, strides: Any, dilations: Any, out: Any) -> Any:
@@ -177,7 +169,8 @@ def conv(
     if groups == 1:
         y = _matmul(cols, w.reshape(-1, f))
     else:
-        y = np.matmul(cols, _group_filter(w, groups))  # (G, M, Fg)
+        with gemm_threads():
+            y = np.matmul(cols, _group_filter(w, groups))  # (G, M, Fg)
         y = y.transpose(1, 0, 2)
     y = y.reshape((n,) + out + (f,))
     return (y, cols) if keep_cols else y
@@ -220,7 +213,7 @@ def _conv_blocks(
 # second layer at batch 1 has 2.2M) takes ``_conv_small``.  At that size a second BLAS thread
 # saves ~20 us when it is already spinning, but waking it on a busy machine measured 80x slower
 # (that layer inside ``model(x)``: 6.7 ms median against 83 us on one thread), so while the
-# machine is busy these GEMMs run on one thread (``threads.small_gemm_threads``).
+# machine is busy these GEMMs run on one thread (``threads.gemm_threads``).
 _SMALL_MACS = 1 << 22
 
 # OpenBLAS runs a GEMM of at most this many multiply-adds on one thread by itself
@@ -288,7 +281,7 @@ def _view(a: Any, shape: Any, strides: Any) -> Any:
 
 
 def _small_matmul(a: Any, b: Any) -> Any:
-    with small_gemm_threads():
+    with gemm_threads():
         return np.matmul(a, b)
 
 
@@ -319,7 +312,8 @@ def conv_backprop_filter(
         return _matmul(cols.T, dy2).reshape(w_shape)
     fg = f // groups
     dyg = dy.reshape(-1, groups, fg).transpose(1, 0, 2)
-    dw = np.matmul(cols.transpose(0, 2, 1), dyg)  # (G, K*Cg, Fg)
+    with gemm_threads():
+        dw = np.matmul(cols.transpose(0, 2, 1), dyg)  # (G, K*Cg, Fg)
     return dw.transpose(1, 0, 2).reshape(w_shape)
 
 
@@ -385,20 +379,6 @@ def conv_bias_backprop_filter(
     return r[:k].reshape(w_shape), r[k].copy()
 
 
-# A GEMM under this many multiply-adds, one of a loop of per-tap products, runs on one BLAS
-# thread while the machine is busy: waking the second thread for each then costs more than it
-# saves (seed CNN, layer 2 input gradient: 9 x 16M; 2 threads 25-68 ms, 1 thread 7 ms). On an
-# idle machine two threads were ~5% faster over a whole training step.
-_TAP_GEMM_ONE_THREAD = 1 << 25
-
-
-def _tap_gemms_threads(m: int, k: int, n: int) -> Any:
-    """The thread context for a loop of ``(m, k) @ (k, n)`` tap products."""
-    if m * k * n < _TAP_GEMM_ONE_THREAD:
-        return small_gemm_threads()
-    return contextlib.nullcontext()
-
-
 def conv_backprop_input_taps(dy: Any, w: Any, x_shape: Any, taps: Any, pads: Any, groups: int) -> Any:
     """The input gradient of a convolution: one GEMM per filter tap added into the padded gradient.
 
@@ -436,11 +416,11 @@ def conv_backprop_input_taps(dy: Any, w: Any, x_shape: Any, taps: Any, pads: Any
             with one_blas_thread():
                 run_blocks(lambda lo, hi: _tap_products(dy[lo:hi], dxp[lo:hi], wk, taps), blocks)
         else:
-            with _tap_gemms_threads(m, fg, cg):
+            with gemm_threads():
                 _tap_products(dy, dxp, wk, taps)
     else:
         dxp = np.zeros(padded, dy.dtype)
-        with _tap_gemms_threads(m, fg, cg * groups):
+        with gemm_threads():
             dyg = dy.reshape(m, groups, fg).transpose(1, 0, 2)  # (G, M, Fg)
             wg = wk.reshape(-1, cg, groups, fg).transpose(0, 2, 3, 1)  # (K, G, Fg, Cg)
             for t, tap in enumerate(taps):

@@ -13,7 +13,8 @@ blas_quiet_idle_threads``); by default they spin for ~0.1 s on the core the slic
 
 Kernels of many small products run BLAS on one thread meanwhile: on two cores a two-thread
 product of a few million multiply-adds spends more time waiting for its second thread than it
-saves, and stalls for milliseconds when another process holds a core.
+saves, and stalls for milliseconds when another process holds a core.  Every product runs on one
+BLAS thread while other processes hold a core (``gemm_threads``), unless op determinism is on.
 """
 
 from __future__ import annotations
@@ -28,7 +29,14 @@ from typing import Any
 
 from tensorflux.backend.numpy.blas import blas_get_num_threads, blas_quiet_idle_threads, blas_set_num_threads
 
-__all__ = ["get_intra_op_threads", "set_intra_op_threads", "split_apply", "split_rows"]
+__all__ = [
+    "get_intra_op_threads",
+    "op_determinism",
+    "set_intra_op_threads",
+    "set_op_determinism",
+    "split_apply",
+    "split_rows",
+]
 
 # Below this many elements per slice the hand-off to a thread (~10-30 us) costs more than it saves.
 MIN_PER_THREAD = 65536
@@ -191,9 +199,37 @@ except (AttributeError, ValueError, OSError):
     _TICKS = 100.0
 
 
-def small_gemm_threads() -> contextlib.AbstractContextManager[None]:
-    """For a small product: BLAS on one thread while the machine is busy, else as configured."""
-    return one_blas_thread() if machine_busy() else contextlib.nullcontext()
+def gemm_threads() -> contextlib.AbstractContextManager[None]:
+    """For a product: BLAS on one thread while the machine is busy (:func:`gemm_on_one_thread`),
+    else as configured."""
+    return one_blas_thread() if gemm_on_one_thread() else contextlib.nullcontext()
+
+
+def gemm_on_one_thread() -> bool:
+    """Whether products should run on one BLAS thread now: while other processes hold a core
+    (:func:`machine_busy`), unless op determinism is on.
+
+    A multi-threaded product waits for all its threads, and a thread that shares its core with
+    another process runs late; OpenBLAS's waiting threads spin meanwhile.  With the cores
+    oversubscribed (load average 7 on two cores) a 128x784 @ 784x512 product took 85-104 ms
+    median on two threads against 1.6-2.1 ms on one.  Two BLAS threads split a product's sums
+    differently from one, so its bits then depend on the machine's load:
+    ``tf.config.experimental.enable_op_determinism()`` keeps the configured threads always.
+    """
+    return machine_busy() and not _determinism[0]
+
+
+_determinism = [False]
+
+
+def set_op_determinism(enabled: bool) -> None:
+    """Keep every kernel's threads as configured, whatever the load (see :func:`gemm_on_one_thread`)."""
+    _determinism[0] = bool(enabled)
+
+
+def op_determinism() -> bool:
+    """Whether op determinism is on (:func:`set_op_determinism`)."""
+    return _determinism[0]
 
 
 def _after_fork_in_child() -> None:
