@@ -19,3 +19,4 @@ from tensorflux.backend.numpy.rnn import *  # noqa: F401,F403
 from tensorflux.backend.numpy.optim import *  # noqa: F401,F403
 from tensorflux.backend.numpy.blas import *  # noqa: F401,F403
 from tensorflux.backend.numpy.threads import *  # noqa: F401,F403
+from tensorflux.backend.numpy.decomp import *  # noqa: F401,F403

@@ -21,6 +21,7 @@ from tensorflux.keras.ops.linalg import (  # noqa: F401
     solve_triangular,
     svd,
 )
+from tensorflux.keras.ops.linalg_decomp import eig, eigh, lu_factor  # noqa: F401
 from tensorflux.keras.ops.math import *  # noqa: F401,F403
 from tensorflux.keras.ops.nn import *  # noqa: F401,F403
 from tensorflux.keras.ops.numpy import *  # noqa: F401,F403

@@ -256,3 +256,6 @@ def jvp(fun: Any, primals: Any, tangents: Any, has_aux: bool = False) -> Any:
     out_t = outer.gradient(dot, u)
     out_t = A.zeros_like(y) if out_t is None else out_t
     return (y, out_t, aux) if has_aux else (y, out_t)
+
+
+from tensorflux.keras.ops.linalg_decomp import eig, eigh, lu_factor  # noqa: E402,F401

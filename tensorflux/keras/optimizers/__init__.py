@@ -22,11 +22,28 @@ from tensorflux.keras.optimizers.base_optimizer import Optimizer
 from tensorflux.keras.optimizers.ftrl import Ftrl
 from tensorflux.keras.optimizers.lamb import Lamb
 from tensorflux.keras.optimizers.lion import Lion
+from tensorflux.keras.optimizers.muon import Muon
 from tensorflux.keras.optimizers.nadam import Nadam
 from tensorflux.keras.optimizers.rmsprop import RMSprop
+from tensorflux.keras.optimizers.schedule_free_adamw import ScheduleFreeAdamW
 from tensorflux.keras.optimizers.sgd import SGD
 
-_ALL = (Adadelta, Adafactor, Adagrad, Adam, Adamax, AdamW, Ftrl, Lamb, Lion, Nadam, RMSprop, SGD)
+_ALL = (
+    Adadelta,
+    Adafactor,
+    Adagrad,
+    Adam,
+    Adamax,
+    AdamW,
+    Ftrl,
+    Lamb,
+    Lion,
+    Muon,
+    Nadam,
+    RMSprop,
+    ScheduleFreeAdamW,
+    SGD,
+)
 ALL_OBJECTS_DICT: dict[str, Any] = {c.__name__: c for c in _ALL}
 ALL_OBJECTS_DICT.update({c.__name__.lower(): c for c in _ALL})
 
@@ -101,4 +118,6 @@ __all__ = [
     "get",
     "serialize",
     "deserialize",
+    "Muon",
+    "ScheduleFreeAdamW",
 ]

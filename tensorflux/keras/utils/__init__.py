@@ -6,6 +6,8 @@ import importlib
 from typing import Any
 
 _EXPORTS = {
+    "get_source_inputs": "source_inputs",
+    "Config": "config_utils",
     # file and data utilities
     "get_file": "file_utils",
     "pad_sequences": "sequence_utils",
