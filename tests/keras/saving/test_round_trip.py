@@ -301,6 +301,8 @@ LAYER_CASES = {
     "GlobalMaxPooling3D": ({}, [(4, 4, 4, 2)]),
     "GroupNormalization": ({"groups": 2}, [(3, 4)]),
     "GRU": ({"units": 3}, [(5, 4)]),
+    "HashedCrossing": ({"num_bins": 7}, ["int:1", "int:1"]),
+    "Hashing": ({"num_bins": 5, "output_mode": "count"}, ["int:5"]),
     "GRUCell": (lambda: _rnn(layers.GRUCell), [(5, 4)]),
     "Identity": ({}, [(4,)]),
     "Lambda": ({"function": _double}, [(4,)]),
