@@ -21,6 +21,7 @@ from tensorflux.keras.initializers.random_initializers import (
     VarianceScaling,
     compute_fans,
 )
+from tensorflux.keras.initializers.stft_initializer import STFT
 
 _CLASSES = (
     Constant,
@@ -38,6 +39,7 @@ _CLASSES = (
     RandomUniform,
     TruncatedNormal,
     VarianceScaling,
+    STFT,
 )
 ALL_OBJECTS_DICT: dict[str, Any] = {c.__name__: c for c in _CLASSES}
 ALL_OBJECTS_DICT.update({to_snake_case(c.__name__): c for c in _CLASSES})
@@ -45,6 +47,7 @@ ALL_OBJECTS_DICT.update(
     {
         "IdentityInitializer": Identity,
         "OrthogonalInitializer": Orthogonal,
+        "STFTInitializer": STFT,
         "normal": RandomNormal,
         "uniform": RandomUniform,
         "one": Ones,
@@ -66,6 +69,8 @@ lecun_uniform = LecunUniform
 orthogonal = Orthogonal
 IdentityInitializer = Identity  # Keras 3's longer names of the same classes
 OrthogonalInitializer = Orthogonal
+stft = STFT
+STFTInitializer = STFT
 random_normal = RandomNormal
 random_uniform = RandomUniform
 truncated_normal = TruncatedNormal

@@ -111,6 +111,8 @@ from tensorflux.keras.layers.preprocessing.integer_lookup import IntegerLookup  
 from tensorflux.keras.layers.preprocessing.string_lookup import StringLookup  # noqa: F401
 from tensorflux.keras.layers.preprocessing.hashing import Hashing  # noqa: F401
 from tensorflux.keras.layers.preprocessing.hashed_crossing import HashedCrossing  # noqa: F401
+from tensorflux.keras.layers.preprocessing.stft_spectrogram import STFTSpectrogram  # noqa: F401
+from tensorflux.keras.layers.preprocessing.mel_spectrogram import MelSpectrogram  # noqa: F401
 from tensorflux.keras.layers.preprocessing.image_resizing import CenterCrop, Resizing  # noqa: F401
 from tensorflux.keras.layers.preprocessing.image_augmentation import RandomBrightness, RandomContrast  # noqa: F401
 from tensorflux.keras.layers.preprocessing.image_augmentation import RandomCrop, RandomFlip  # noqa: F401

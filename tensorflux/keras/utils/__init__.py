@@ -6,6 +6,7 @@ import importlib
 from typing import Any
 
 _EXPORTS = {
+    "audio_dataset_from_directory": "audio_dataset",
     "get_source_inputs": "source_inputs",
     "Config": "config_utils",
     # file and data utilities

@@ -301,6 +301,11 @@ LAYER_CASES = {
     "GlobalMaxPooling3D": ({}, [(4, 4, 4, 2)]),
     "GroupNormalization": ({"groups": 2}, [(3, 4)]),
     "GRU": ({"units": 3}, [(5, 4)]),
+    "MelSpectrogram": (
+        {"fft_length": 32, "sequence_stride": 8, "num_mel_bins": 6, "sampling_rate": 8000},
+        [(64,)],
+    ),
+    "STFTSpectrogram": ({"frame_length": 8, "frame_step": 4, "fft_length": 16}, [(32, 2)]),
     "HashedCrossing": ({"num_bins": 7}, ["int:1", "int:1"]),
     "Hashing": ({"num_bins": 5, "output_mode": "count"}, ["int:5"]),
     "GRUCell": (lambda: _rnn(layers.GRUCell), [(5, 4)]),
