@@ -11,7 +11,7 @@ each seed's accuracy.
 
 Keras runs this same file under the side interpreter (``TENSORFLUX_PEER_PYTHON``, default
 /tmp/peers/bin/python) with ``--framework keras``: only the import of ``keras`` differs.
-Results go to bench/results/accuracy.json.
+Results go to bench/results/accuracy.json (a workload's entry replaces its earlier one).
 """
 
 from __future__ import annotations
@@ -102,8 +102,10 @@ def main() -> None:
         if len(results[work]) == 2:
             ours, theirs = (statistics.mean(v) for v in results[work].values())
             print(f"{work:5s} tensorflux - keras: {ours - theirs:+.4f}")
-    Path(a.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(a.out).write_text(json.dumps(results, indent=1))
+    out = Path(a.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    earlier = json.loads(out.read_text()) if out.exists() else {}
+    out.write_text(json.dumps({**earlier, **results}, indent=1))  # other workloads' runs are kept
 
 
 if __name__ == "__main__":
