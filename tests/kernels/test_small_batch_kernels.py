@@ -280,3 +280,28 @@ def test_every_product_runs_on_one_blas_thread_while_busy_unless_op_determinism(
     monkeypatch.setattr(threads_k, "machine_busy", lambda: False)  # idle: as configured
     math_k.matmul(a, b)
     assert seen == ["gemm"]
+
+
+@pytest.mark.parametrize(
+    "x_shape, w_shape, strides, dilations, pads",
+    [
+        ((1, 28, 28, 1), (3, 3, 1, 32), (1, 1), (1, 1), ((0, 0), (0, 0))),  # seed CNN layer 1
+        ((1, 9, 8, 1), (2, 3, 1, 4), (2, 1), (1, 2), ((1, 0), (2, 1))),
+        ((2, 7, 1), (3, 1, 5), (1,), (2,), ((1, 1),)),
+    ],
+)
+def test_small_one_channel_conv_bias_folds_the_bias_into_its_product(
+    x_shape, w_shape, strides, dilations, pads
+):
+    ints = np.random.default_rng(5)
+    x = ints.integers(-3, 4, x_shape).astype(np.float32)  # small integers: exact products and sums
+    w = ints.integers(-3, 4, w_shape).astype(np.float32)
+    b = ints.integers(-3, 4, w_shape[-1:]).astype(np.float32)
+    want = conv_k.conv(x, w, strides, dilations, pads) + b
+    np.testing.assert_array_equal(conv_k.conv_bias(x, w, b, strides, dilations, pads), want)
+    # float data: the same up to rounding; kept matrices (a tape) take the separate add
+    xf, wf = rng.standard_normal(x_shape).astype(np.float32), rng.standard_normal(w_shape).astype(np.float32)
+    got = conv_k.conv_bias(xf, wf, b, strides, dilations, pads)
+    np.testing.assert_allclose(got, conv_k.conv(xf, wf, strides, dilations, pads) + b, rtol=1e-5, atol=1e-5)
+    y, cols = conv_k.conv_bias(xf, wf, b, strides, dilations, pads, keep_cols=True)
+    np.testing.assert_allclose(y, got, rtol=1e-5, atol=1e-5)
