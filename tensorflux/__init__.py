@@ -156,6 +156,7 @@ _LAZY_NAMES = {
     "while_loop": "tensorflux.ops.control_flow_ops",
     "case": "tensorflux.ops.control_flow_ops",
     "IndexedSlices": "tensorflux.framework.indexed_slices",
+    "device": "tensorflux.framework.devices",
 }
 
 

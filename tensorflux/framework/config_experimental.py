@@ -1,8 +1,26 @@
-"""``tf.config.experimental``: op determinism."""
+"""``tf.config.experimental``: op determinism and the device functions (``framework/devices.py``)."""
 
 from __future__ import annotations
 
 from tensorflux.backend import ops as B
+from tensorflux.framework.devices import (
+    LogicalDeviceConfiguration,
+    get_device_details,
+    get_logical_device_configuration,
+    get_memory_growth,
+    get_memory_info,
+    get_visible_devices,
+    list_logical_devices,
+    list_physical_devices,
+    set_logical_device_configuration,
+    set_memory_growth,
+    set_visible_devices,
+)
+
+# TensorFlow's older names of the logical device configuration
+VirtualDeviceConfiguration = LogicalDeviceConfiguration
+get_virtual_device_configuration = get_logical_device_configuration
+set_virtual_device_configuration = set_logical_device_configuration
 
 
 def enable_op_determinism() -> None:
@@ -22,4 +40,17 @@ def enable_op_determinism() -> None:
     B.set_op_determinism(True)
 
 
-__all__ = ["enable_op_determinism"]
+__all__ = [
+    "VirtualDeviceConfiguration",
+    "enable_op_determinism",
+    "get_device_details",
+    "get_memory_growth",
+    "get_memory_info",
+    "get_virtual_device_configuration",
+    "get_visible_devices",
+    "list_logical_devices",
+    "list_physical_devices",
+    "set_memory_growth",
+    "set_virtual_device_configuration",
+    "set_visible_devices",
+]
