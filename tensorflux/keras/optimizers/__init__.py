@@ -22,6 +22,7 @@ from tensorflux.keras.optimizers.base_optimizer import Optimizer
 from tensorflux.keras.optimizers.ftrl import Ftrl
 from tensorflux.keras.optimizers.lamb import Lamb
 from tensorflux.keras.optimizers.lion import Lion
+from tensorflux.keras.optimizers.multi_optimizer import MultiOptimizer, OptimizerMap
 from tensorflux.keras.optimizers.muon import Muon
 from tensorflux.keras.optimizers.nadam import Nadam
 from tensorflux.keras.optimizers.rmsprop import RMSprop
@@ -39,6 +40,7 @@ _ALL = (
     Lamb,
     Lion,
     Muon,
+    MultiOptimizer,
     Nadam,
     RMSprop,
     ScheduleFreeAdamW,
@@ -120,4 +122,6 @@ __all__ = [
     "deserialize",
     "Muon",
     "ScheduleFreeAdamW",
+    "MultiOptimizer",
+    "OptimizerMap",
 ]

@@ -5,6 +5,7 @@
 ['load_model', 'save_model']
 """
 
+from tensorflux.keras.saving.file_editor import KerasFileEditor  # noqa: F401
 from tensorflux.keras.saving.saving_api import load_model, load_weights, save_model, save_weights  # noqa: F401
 from tensorflux.keras.utils.serialization import (  # noqa: F401
     CustomObjectScope,
@@ -18,6 +19,7 @@ from tensorflux.keras.utils.serialization import (  # noqa: F401
 )
 
 __all__ = [
+    "KerasFileEditor",
     "load_model",
     "save_model",
     "load_weights",

@@ -76,6 +76,9 @@ def _name_key(name: str) -> str:
 def _children(obj: Any) -> Iterator[tuple[str, Any]]:
     _, Model, Sequential, Functional, Optimizer = _classes()
     if isinstance(obj, Optimizer):
+        inner = getattr(obj, "optimizers", None)  # MultiOptimizer: Keras saves each inner optimizer below it
+        if isinstance(inner, list):
+            yield "optimizers", inner
         return
     graph_model = isinstance(obj, (Sequential, Functional))
     if graph_model:
