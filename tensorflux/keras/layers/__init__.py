@@ -109,6 +109,7 @@ from tensorflux.keras.layers.preprocessing.category_encoding import CategoryEnco
 from tensorflux.keras.layers.preprocessing.discretization import Discretization  # noqa: F401
 from tensorflux.keras.layers.preprocessing.integer_lookup import IntegerLookup  # noqa: F401
 from tensorflux.keras.layers.preprocessing.string_lookup import StringLookup  # noqa: F401
+from tensorflux.keras.layers.preprocessing.text_vectorization import TextVectorization  # noqa: F401
 from tensorflux.keras.layers.preprocessing.hashing import Hashing  # noqa: F401
 from tensorflux.keras.layers.preprocessing.hashed_crossing import HashedCrossing  # noqa: F401
 from tensorflux.keras.layers.preprocessing.stft_spectrogram import STFTSpectrogram  # noqa: F401

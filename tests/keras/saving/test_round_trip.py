@@ -354,8 +354,15 @@ LAYER_CASES = {
     "ZeroPadding3D": ({"padding": 1}, [(2, 2, 2, 3)]),
 }
 # Layers a model is made of but that are not tested on their own.
-# StringLookup takes Python strings (no model input); Wrapper is an abstract base, like Layer
-_NOT_ALONE = {"Layer", "InputLayer", "StringLookup", "Wrapper"}
+# StringLookup and TextVectorization take Python strings (no model input); Wrapper is an abstract
+# base, like Layer
+_NOT_ALONE = {
+    "Layer",
+    "InputLayer",
+    "StringLookup",
+    "TextVectorization",
+    "Wrapper",
+}
 # Cells are saved inside an RNN layer.
 _WRAPPED_IN_RNN = {"GRUCell", "LSTMCell", "SimpleRNNCell", "StackedRNNCells"}
 

@@ -104,6 +104,10 @@ class IndexLookup(Layer):
     def _offset(self) -> int:
         return (self.mask_token is not None) + self.num_oov_indices
 
+    def _special_size(self) -> int:
+        """The special slots counted against ``max_tokens``: as Keras, the mask slot only in "int" mode."""
+        return self._offset() - (self.mask_token is not None and self.output_mode != "int")
+
     def set_vocabulary(self, vocabulary: Any, idf_weights: Any = None) -> None:
         """Set the vocabulary (a list, array or tensor of unique tokens) and, for tf_idf, its idf weights.
 
@@ -142,10 +146,10 @@ class IndexLookup(Layer):
                 f"{cls}: the OOV token {self.oov_token!r} is in the vocabulary at index "
                 f"{tokens.index(oov)}; it may only appear at the OOV positions. Remove it."
             )
-        if self.max_tokens is not None and len(tokens) + self._offset() > self.max_tokens:
+        if self.max_tokens is not None and len(tokens) + self._special_size() > self.max_tokens:
             raise ValueError(
                 f"{cls}: attempted to set a vocabulary larger than the maximum vocab size. Received "
-                f"vocabulary size is {len(tokens) + self._offset()}; `max_tokens` is {self.max_tokens}."
+                f"vocabulary size is {len(tokens) + self._special_size()}; `max_tokens` is {self.max_tokens}."
             )
         if weights is not None and len(weights) != len(tokens):
             raise ValueError(
@@ -213,7 +217,7 @@ class IndexLookup(Layer):
                 counts.pop(self._token(special), None)
         ordered = sorted(counts.items(), key=lambda kv: (kv[1], kv[0]), reverse=True)
         if self.max_tokens is not None:
-            ordered = ordered[: max(self.max_tokens - self._offset(), 0)]
+            ordered = ordered[: max(self.max_tokens - self._special_size(), 0)]
         tokens = [t for t, _ in ordered]
         weights = None
         if self.output_mode == "tf_idf":
