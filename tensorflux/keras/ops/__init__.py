@@ -26,3 +26,4 @@ from tensorflux.keras.ops.math import *  # noqa: F401,F403
 from tensorflux.keras.ops.nn import *  # noqa: F401,F403
 from tensorflux.keras.ops.numpy import *  # noqa: F401,F403
 from tensorflux.keras.ops.numpy import abs, all, any, max, min, round, sum  # noqa: F401,A004
+from tensorflux.keras.ops.numpy_complex import polar, view_as_complex, view_as_real  # noqa: F401

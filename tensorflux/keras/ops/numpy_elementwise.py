@@ -16,6 +16,9 @@ from tensorflux.keras.engine.op_layer import symbolic_op
 from tensorflux.keras.ops import _numpy_kernels as K
 from tensorflux.keras.ops.core import convert_to_tensor
 from tensorflux.keras.ops.numpy import _pair, _t
+from tensorflux.keras.ops.numpy_complex import conjugate as _conjugate
+from tensorflux.keras.ops.numpy_complex import imag_part as _imag_part
+from tensorflux.keras.ops.numpy_complex import real_part as _real_part
 from tensorflux.ops import array_ops as A
 from tensorflux.ops import math_ops as M
 
@@ -120,7 +123,17 @@ def arctanh(x: Any) -> Tensor:
 
 @symbolic_op
 def angle(x: Any) -> Tensor:
-    """The argument of ``x`` as a complex number: pi for negative reals, 0 otherwise."""
+    """The argument of ``x`` as a complex number: pi for negative reals, 0 otherwise.
+
+    Complex inputs give ``atan2(imag, real)`` in float32 (Keras takes complex128 to complex64 first).
+
+    >>> round(float(angle(-2.0)), 4)
+    3.1416
+    """
+    x = _t(x)
+    if x.dtype.is_complex:
+        z = A.cast(x, "complex64")
+        return M.atan2(_imag_part(z), _real_part(z))
     x = _f(x)
     return A.where(x < _c(0, x), A.fill(tuple(x.shape), _c(_math.pi, x)), A.zeros_like(x))
 
@@ -138,8 +151,15 @@ def cbrt(x: Any) -> Tensor:
 
 @symbolic_op
 def conj(x: Any) -> Tensor:
-    """Complex conjugate: ``x`` itself for the real tensors tensorflux holds."""
-    return A.identity(_t(x))
+    """Complex conjugate (``x`` itself for real tensors).
+
+    >>> complex(conj(convert_to_tensor([1 + 2j])).numpy()[0])
+    (1-2j)
+    """
+    x = _t(x)
+    if x.dtype.is_complex:
+        return _conjugate(x)
+    return A.identity(x)
 
 
 conjugate = conj
@@ -147,20 +167,42 @@ conjugate = conj
 
 @symbolic_op
 def real(x: Any) -> Tensor:
-    """Real part: ``x`` itself for real tensors."""
-    return A.identity(_t(x))
+    """Real part (float32 for complex64, float64 for complex128; ``x`` itself for real tensors).
+
+    >>> real(convert_to_tensor([1 + 2j])).numpy().tolist()
+    [1.0]
+    """
+    x = _t(x)
+    if x.dtype.is_complex:
+        return _real_part(x)
+    return A.identity(x)
 
 
 @symbolic_op
 def imag(x: Any) -> Tensor:
-    """Imaginary part: zeros for real tensors."""
-    return A.zeros_like(_t(x))
+    """Imaginary part (zeros for real tensors).
+
+    >>> imag(convert_to_tensor([1 + 2j])).numpy().tolist()
+    [2.0]
+    """
+    x = _t(x)
+    if x.dtype.is_complex:
+        return _imag_part(x)
+    return A.zeros_like(x)
 
 
 @symbolic_op
 def isreal(x: Any) -> Tensor:
-    """Whether each element is real: all True for real tensors."""
-    return A.ones_like(_t(x), "bool")
+    """Whether each element has a zero imaginary part (all True for real tensors).
+
+    >>> isreal(convert_to_tensor([1 + 0j, 1j])).numpy().tolist()
+    [True, False]
+    """
+    x = _t(x)
+    if x.dtype.is_complex:
+        im = _imag_part(x)
+        return M.equal(im, P.constant_like(0, im))
+    return A.ones_like(x, "bool")
 
 
 @symbolic_op

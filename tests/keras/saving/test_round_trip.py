@@ -301,6 +301,10 @@ LAYER_CASES = {
     "GlobalMaxPooling3D": ({}, [(4, 4, 4, 2)]),
     "GroupNormalization": ({"groups": 2}, [(3, 4)]),
     "GRU": ({"units": 3}, [(5, 4)]),
+    "AugMix": ({"seed": 1}, [(6, 6, 3)]),
+    "ContrastLimitedAdaptiveHistogramEqualization": ({"tile_grid_size": (2, 2)}, [(6, 6, 3)]),
+    "RandAugment": ({"seed": 1}, [(6, 6, 3)]),
+    "RandomElasticTransform": ({"seed": 1}, [(6, 6, 3)]),
     "MelSpectrogram": (
         {"fft_length": 32, "sequence_stride": 8, "num_mel_bins": 6, "sampling_rate": 8000},
         [(64,)],
