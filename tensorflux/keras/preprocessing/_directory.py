@@ -127,6 +127,38 @@ def index_directory(
     return paths, out_labels, class_names
 
 
+def labeled_files(
+    op: str,
+    directory: str,
+    labels: Any,
+    label_mode: Any,
+    formats: tuple[str, ...],
+    class_names: Any,
+    shuffle: bool,
+    seed: int | None,
+    follow_links: bool,
+    verbose: bool,
+) -> tuple[list[str], np.ndarray | None, list[str], Any, int | None]:
+    """The steps every ``*_dataset_from_directory`` shares after checking its own arguments:
+    ``(paths, labels or None, class_names, label_mode, seed)`` (:func:`index_directory`), with
+    ``label_mode`` None when there are no labels and a drawn seed when shuffling without one."""
+    if labels is None or label_mode is None:
+        labels, label_mode = None, None  # as Keras: no labels at all, every file under `directory`
+    if seed is None and shuffle:
+        seed = int(np.random.randint(1_000_000))
+    paths, label_arr, class_names = index_directory(
+        op, directory, labels, formats, class_names, shuffle, seed, follow_links
+    )
+    if label_mode == "binary" and len(class_names) != 2:
+        raise ValueError(
+            f'{op}: when passing `label_mode="binary"`, there must be exactly 2 class_names. '
+            f"Received: class_names={class_names}"
+        )
+    if verbose:
+        print(f"Found {len(paths)} files belonging to {len(class_names)} classes.")  # noqa: T201
+    return paths, label_arr, class_names, label_mode, seed
+
+
 def split(
     paths: list[str], labels: np.ndarray | None, validation_split: Any, subset: str | None, verbose: bool
 ) -> list[tuple[list[str], np.ndarray | None]]:

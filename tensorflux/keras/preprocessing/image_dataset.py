@@ -102,20 +102,10 @@ def image_dataset_from_directory(
         raise ValueError(f"{op}: `image_size` must be (height, width). Received: image_size={image_size!r}")
     data_format = _data_format(data_format)
     image = _pil_image(op)
-    if labels is None or label_mode is None:
-        labels, label_mode = None, None
-    if seed is None and shuffle:
-        seed = int(np.random.randint(1_000_000))
-    paths, label_arr, class_names = D.index_directory(
-        op, directory, labels, ALLOWLIST_FORMATS, class_names, shuffle, seed, follow_links
+    formats = ALLOWLIST_FORMATS
+    paths, label_arr, class_names, label_mode, seed = D.labeled_files(
+        op, directory, labels, label_mode, formats, class_names, shuffle, seed, follow_links, verbose
     )
-    if label_mode == "binary" and len(class_names) != 2:
-        raise ValueError(
-            f'{op}: when passing `label_mode="binary"`, there must be exactly 2 class_names. '
-            f"Received: class_names={class_names}"
-        )
-    if verbose:
-        print(f"Found {len(paths)} files belonging to {len(class_names)} classes.")  # noqa: T201
     if not paths:
         raise ValueError(
             f"{op}: no images found in directory {directory}. Allowed formats: {ALLOWLIST_FORMATS}"

@@ -58,20 +58,9 @@ def text_dataset_from_directory(
     if format != "tf":
         raise ValueError(f'{op}: `format` must be "tf" in tensorflux. Received: format={format!r}')
     D.check_common_args(op, labels, label_mode, class_names, shuffle, seed, validation_split, subset)
-    if labels is None or label_mode is None:
-        labels, label_mode = None, None  # as Keras: no labels at all, every file under `directory`
-    if seed is None and shuffle:
-        seed = int(np.random.randint(1_000_000))
-    paths, label_arr, class_names = D.index_directory(
-        op, directory, labels, (".txt",), class_names, shuffle, seed, follow_links
+    paths, label_arr, class_names, label_mode, seed = D.labeled_files(
+        op, directory, labels, label_mode, (".txt",), class_names, shuffle, seed, follow_links, verbose
     )
-    if label_mode == "binary" and len(class_names) != 2:
-        raise ValueError(
-            f'{op}: when passing `label_mode="binary"`, there must be exactly 2 class_names. '
-            f"Received: class_names={class_names}"
-        )
-    if verbose:
-        print(f"Found {len(paths)} files belonging to {len(class_names)} classes.")  # noqa: T201
     if not paths:
         raise ValueError(f"{op}: no text files found in directory {directory}. Allowed format: .txt")
 

@@ -124,20 +124,9 @@ def audio_dataset_from_directory(
             f"{op}: `output_sequence_length` must be a positive integer or None. "
             f"Received: {output_sequence_length!r}"
         )
-    if labels is None or label_mode is None:
-        labels, label_mode = None, None
-    if seed is None:
-        seed = int(np.random.randint(1_000_000))
-    paths, label_arr, class_names = D.index_directory(
-        op, directory, labels, ALLOWED_FORMATS, class_names, shuffle, seed, follow_links
+    paths, label_arr, class_names, label_mode, seed = D.labeled_files(
+        op, directory, labels, label_mode, ALLOWED_FORMATS, class_names, shuffle, seed, follow_links, verbose
     )
-    if label_mode == "binary" and len(class_names) != 2:
-        raise ValueError(
-            f'{op}: when passing `label_mode="binary"`, there must be exactly 2 class_names. '
-            f"Received: class_names={class_names}"
-        )
-    if verbose:
-        print(f"Found {len(paths)} files belonging to {len(class_names)} classes.")  # noqa: T201
     length = None if output_sequence_length is None else int(output_sequence_length)
 
     def load(path: str) -> np.ndarray:
