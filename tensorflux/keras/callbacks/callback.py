@@ -79,3 +79,12 @@ class Callback:
 
     def on_predict_end(self, logs: dict[str, Any] | None = None) -> None:
         """At the end of ``predict``."""
+
+
+def _learning_rate_owners(optimizer: Any) -> list[tuple[str, Any]]:
+    """``(log key, optimizer)`` for each optimizer whose learning rate a callback reads or sets:
+    a ``MultiOptimizer``'s inner ones (``learning_rate_<name>``, as Keras logs them), else itself."""
+    inner = getattr(optimizer, "optimizers", None)
+    if isinstance(inner, (list, tuple)):
+        return [(f"learning_rate_{opt.name}", opt) for opt in inner]
+    return [("learning_rate", optimizer)]

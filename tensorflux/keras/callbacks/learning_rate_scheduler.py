@@ -6,7 +6,7 @@ import numbers
 import sys
 from typing import Any
 
-from tensorflux.keras.callbacks.callback import Callback
+from tensorflux.keras.callbacks.callback import Callback, _learning_rate_owners
 
 
 class LearningRateScheduler(Callback):
@@ -21,7 +21,16 @@ class LearningRateScheduler(Callback):
         self.verbose = verbose
 
     def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
-        optimizer = self.model.optimizer
+        owners = _learning_rate_owners(self.model.optimizer)
+        for _, optimizer in owners:  # a MultiOptimizer's inner optimizers each, as Keras
+            lr = self._update(optimizer, epoch)
+            if self.verbose > 0:
+                which = f"{optimizer.name} " if len(owners) > 1 else ""
+                sys.stdout.write(
+                    f"\nEpoch {epoch + 1}: LearningRateScheduler setting {which}learning rate to {lr}.\n"
+                )
+
+    def _update(self, optimizer: Any, epoch: int) -> float:
         if not hasattr(optimizer, "learning_rate"):
             raise ValueError('Optimizer must have a "learning_rate" attribute.')
         try:
@@ -32,11 +41,10 @@ class LearningRateScheduler(Callback):
             lr = float(lr)
         if not isinstance(lr, numbers.Real) or isinstance(lr, (bool, int)):
             raise ValueError(f"The output of the `schedule` function should be a float. Got: {lr!r}")
-        lr = float(lr)
-        optimizer.learning_rate = lr
-        if self.verbose > 0:
-            sys.stdout.write(f"\nEpoch {epoch + 1}: LearningRateScheduler setting learning rate to {lr}.\n")
+        optimizer.learning_rate = float(lr)
+        return float(lr)
 
     def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         if logs is not None:
-            logs["learning_rate"] = float(self.model.optimizer.learning_rate)
+            for key, optimizer in _learning_rate_owners(self.model.optimizer):
+                logs[key] = float(optimizer.learning_rate)

@@ -7,6 +7,7 @@ import warnings
 from typing import Any
 
 from tensorflux.backend import ops as B
+from tensorflux.keras.callbacks.callback import _learning_rate_owners
 from tensorflux.keras.callbacks.monitor_callback import MonitorCallback
 
 
@@ -52,12 +53,27 @@ class ReduceLROnPlateau(MonitorCallback):
     def in_cooldown(self) -> bool:
         return self.cooldown_counter > 0
 
+    def _reduce(self, optimizer: Any, epoch: int, named: bool) -> bool:
+        old_lr = float(optimizer.learning_rate)
+        # compared in float32, the precision the learning-rate variable holds
+        if old_lr <= float(B.asarray(self.min_lr, B.native_dtype("float32"))):
+            return False
+        new_lr = max(old_lr * self.factor, self.min_lr)
+        optimizer.learning_rate = new_lr
+        if self.verbose > 0:
+            which = f" {optimizer.name}" if named else ""
+            sys.stdout.write(
+                f"\nEpoch {epoch + 1}: ReduceLROnPlateau reducing{which} learning rate to {new_lr}.\n"
+            )
+        return True
+
     def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         if self.monitor_op is None:
             self._set_monitor_op()
         logs = logs if logs is not None else {}
-        optimizer = self.model.optimizer
-        logs["learning_rate"] = float(optimizer.learning_rate)
+        owners = _learning_rate_owners(self.model.optimizer)  # a MultiOptimizer's inner ones each
+        for key, optimizer in owners:
+            logs[key] = float(optimizer.learning_rate)
         current = logs.get(self.monitor)
         if current is None:
             warnings.warn(
@@ -75,14 +91,7 @@ class ReduceLROnPlateau(MonitorCallback):
         elif not self.in_cooldown():
             self.wait += 1
             if self.wait >= self.patience:
-                old_lr = float(optimizer.learning_rate)
-                # compared in float32, the precision the learning-rate variable holds
-                if old_lr > float(B.asarray(self.min_lr, B.native_dtype("float32"))):
-                    new_lr = max(old_lr * self.factor, self.min_lr)
-                    optimizer.learning_rate = new_lr
-                    if self.verbose > 0:
-                        sys.stdout.write(
-                            f"\nEpoch {epoch + 1}: ReduceLROnPlateau reducing learning rate to {new_lr}.\n"
-                        )
+                reduced = [self._reduce(opt, epoch, len(owners) > 1) for _, opt in owners]
+                if any(reduced):
                     self.cooldown_counter = self.cooldown
                     self.wait = 0
