@@ -682,11 +682,12 @@ class Trainer:
         class_weight: Any = None,
         return_dict: bool = False,
     ) -> Any:
-        """One gradient update on one batch; returns the running loss and metrics (they are not reset)."""
+        """One gradient update on one batch; returns its loss and metrics (reset first, as Keras 3)."""
         self._assert_compile_called("train_on_batch")
         from tensorflux.keras.mixed_precision.loss_scale_optimizer import quiet_overflow
 
         step = quiet_overflow(self.optimizer, self.make_train_function())
+        self.reset_metrics()
         logs = step(self._batch_data(x, y, sample_weight, class_weight))
         from tensorflux.keras.callbacks.callback_list import pythonify_logs
 
@@ -696,9 +697,11 @@ class Trainer:
     def test_on_batch(
         self, x: Any, y: Any = None, sample_weight: Any = None, return_dict: bool = False
     ) -> Any:
-        """Loss and metrics on one batch, in inference mode (metrics are not reset)."""
+        """Loss and metrics of one batch, in inference mode (metrics reset first, as Keras 3)."""
         self._assert_compile_called("test_on_batch")
-        logs = self.make_test_function()(self._batch_data(x, y, sample_weight))
+        step = self.make_test_function()
+        self.reset_metrics()
+        logs = step(self._batch_data(x, y, sample_weight))
         from tensorflux.keras.callbacks.callback_list import pythonify_logs
 
         logs = pythonify_logs(logs)

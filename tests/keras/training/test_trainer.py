@@ -449,3 +449,18 @@ def test_steps_per_epoch_continues_through_the_data():
     firsts.append([float(b[0].numpy()[0, 0]) for _, b in it.enumerate_epoch(2)])
     # as in Keras: the second epoch gets the one batch left, the third starts over
     assert firsts == [[0.0, 2.0, 4.0], [6.0], [0.0, 2.0, 4.0]]
+
+
+def test_on_batch_methods_report_the_batch_not_a_running_mean():
+    # Keras 3 resets the metrics before each call: the second call reports its own batch only
+    m = tf.keras.Sequential([tf.keras.Input((3,)), tf.keras.layers.Dense(1)])
+    m.compile(optimizer=tf.keras.optimizers.SGD(0.0), loss="mse", metrics=["mae"])  # weights stay put
+    rng = np.random.default_rng(0)
+    x1, y1 = rng.standard_normal((4, 3)).astype("float32"), np.zeros((4, 1), "float32")
+    x2, y2 = rng.standard_normal((4, 3)).astype("float32"), np.full((4, 1), 5.0, "float32")
+    own = m.evaluate(x2, y2, verbose=0, return_dict=True)
+    for method in (m.train_on_batch, m.test_on_batch):
+        method(x1, y1)
+        second = method(x2, y2, return_dict=True)
+        assert second["loss"] == pytest.approx(own["loss"], rel=1e-6)
+        assert second["mae"] == pytest.approx(own["mae"], rel=1e-6)
