@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 from tensorflux.keras.callbacks._event_file import EventFileWriter
-from tensorflux.keras.callbacks.callback import Callback
+from tensorflux.keras.callbacks.callback import Callback, _learning_rate_owners
 
 
 class TensorBoard(Callback):
@@ -82,8 +82,9 @@ class TensorBoard(Callback):
         train = {k: v for k, v in logs.items() if not k.startswith("val_")}
         val = {k[4:]: v for k, v in logs.items() if k.startswith("val_")}
         opt = getattr(self.model, "optimizer", None)
-        if opt is not None and "learning_rate" not in train:
-            train["learning_rate"] = float(opt.learning_rate)
+        if opt is not None:
+            for key, owner in _learning_rate_owners(opt):  # a MultiOptimizer's inner ones each, as Keras
+                train.setdefault(key, float(owner.learning_rate))
         if self.write_steps_per_second and opt is not None:
             elapsed = max(time.time() - self._epoch_start, 1e-9)
             train["steps_per_second"] = (int(opt.iterations) - self._epoch_start_iterations) / elapsed

@@ -55,3 +55,17 @@ def test_reduce_on_plateau_reduces_every_inner_rate():
     np.testing.assert_allclose(
         [float(fast.learning_rate), float(slow.learning_rate)], [0.025, 0.0025], rtol=1e-6
     )
+
+
+def test_tensorboard_logs_every_inner_rate(tmp_path):
+    import glob
+
+    from tensorflux.keras.callbacks import _event_file
+
+    multi, _, _ = _multi()
+    _model(multi).fit(
+        *_data(), epochs=1, batch_size=8, verbose=0, callbacks=[keras.callbacks.TensorBoard(str(tmp_path))]
+    )
+    (path,) = glob.glob(str(tmp_path / "train" / "events.out.tfevents.*"))
+    blob = b"".join(_event_file.read_records(path))
+    assert b"epoch_learning_rate_fast" in blob and b"epoch_learning_rate_slow" in blob
