@@ -6,6 +6,7 @@ import importlib
 from typing import Any
 
 _EXPORTS = {
+    "FeatureSpace": "feature_space",
     "audio_dataset_from_directory": "audio_dataset",
     "get_source_inputs": "source_inputs",
     "Config": "config_utils",
@@ -51,7 +52,13 @@ _EXPORTS = {
 }
 
 
+# submodules of keras.utils, imported on first use
+_SUBMODULES = ("bounding_boxes", "legacy")
+
+
 def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        return importlib.import_module(f"{__name__}.{name}")
     mod = _EXPORTS.get(name)
     if mod is None:
         raise AttributeError(f"module 'tensorflux.keras.utils' has no attribute {name!r}")
@@ -62,4 +69,4 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(list(globals()) + list(_EXPORTS))
+    return sorted(list(globals()) + list(_EXPORTS) + list(_SUBMODULES))

@@ -30,6 +30,7 @@ _PUBLIC = {
     "metrics": "keras.metrics",
     "activations": "keras.activations",
     "callbacks": "keras.callbacks",
+    "utils": "keras.utils",
 }
 _SEARCH = (
     "layers",
@@ -43,6 +44,7 @@ _SEARCH = (
     "activations",
     "callbacks",
     "ops",
+    "utils",
 )
 
 
