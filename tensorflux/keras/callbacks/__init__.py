@@ -9,6 +9,7 @@ from tensorflux.keras.callbacks.history import History
 from tensorflux.keras.callbacks.lambda_callback import LambdaCallback
 from tensorflux.keras.callbacks.learning_rate_scheduler import LearningRateScheduler
 from tensorflux.keras.callbacks.model_checkpoint import ModelCheckpoint
+from tensorflux.keras.callbacks.orbax_checkpoint import OrbaxCheckpoint
 from tensorflux.keras.callbacks.progbar_logger import ProgbarLogger
 from tensorflux.keras.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
 from tensorflux.keras.callbacks.remote_monitor import RemoteMonitor
@@ -26,6 +27,7 @@ __all__ = [
     "LambdaCallback",
     "LearningRateScheduler",
     "ModelCheckpoint",
+    "OrbaxCheckpoint",
     "ProgbarLogger",
     "ReduceLROnPlateau",
     "RemoteMonitor",

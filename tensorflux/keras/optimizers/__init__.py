@@ -11,7 +11,7 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
-from tensorflux.keras.optimizers import schedules
+from tensorflux.keras.optimizers import legacy, schedules  # noqa: F401
 from tensorflux.keras.optimizers.adadelta import Adadelta
 from tensorflux.keras.optimizers.adafactor import Adafactor
 from tensorflux.keras.optimizers.adagrad import Adagrad
@@ -116,6 +116,7 @@ __all__ = [
     "Ftrl",
     "Lamb",
     "Adafactor",
+    "legacy",
     "schedules",
     "get",
     "serialize",

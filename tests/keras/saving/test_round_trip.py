@@ -366,6 +366,11 @@ _NOT_ALONE = {
     "StringLookup",
     "TextVectorization",
     "Wrapper",
+    # need torch/JAX/TensorFlow; constructing raises
+    "TorchModuleWrapper",
+    "JaxLayer",
+    "FlaxLayer",
+    "TFSMLayer",
 }
 # Cells are saved inside an RNN layer.
 _WRAPPED_IN_RNN = {"GRUCell", "LSTMCell", "SimpleRNNCell", "StackedRNNCells"}
