@@ -10,6 +10,12 @@ from typing import Any
 
 __version__ = "3.6.0"  # the Keras API version this package follows (written into saved files)
 
+
+def version() -> str:
+    """The Keras API version tensorflux follows, e.g. ``"3.6.0"`` (``keras.version()``)."""
+    return __version__
+
+
 _SUBMODULES = (
     "activations",
     "backend",
@@ -17,8 +23,11 @@ _SUBMODULES = (
     "config",
     "constraints",
     "datasets",
+    "dtype_policies",
+    "export",
     "initializers",
     "layers",
+    "legacy",
     "losses",
     "metrics",
     "mixed_precision",
@@ -26,10 +35,13 @@ _SUBMODULES = (
     "ops",
     "optimizers",
     "preprocessing",
+    "quantizers",
     "random",
     "regularizers",
     "saving",
+    "tree",
     "utils",
+    "wrappers",
 )
 _NAMES = {
     "Input": "tensorflux.keras.layers",
@@ -45,6 +57,17 @@ _NAMES = {
     "Regularizer": "tensorflux.keras.regularizers",
     "Constraint": "tensorflux.keras.constraints",
     "KerasTensor": "tensorflux.keras.engine.keras_tensor",
+    "DTypePolicy": "tensorflux.keras.dtype_policies",
+    "FloatDTypePolicy": "tensorflux.keras.dtype_policies",
+    "device": "tensorflux.framework.devices",
+    "name_scope": "tensorflux.keras.scopes",
+    "StatelessScope": "tensorflux.keras.scopes",
+    "SymbolicScope": "tensorflux.keras.scopes",
+    "RematScope": "tensorflux.keras.scopes",
+    "remat": "tensorflux.keras.scopes",
+    "Function": "tensorflux.keras.operation",
+    "Operation": "tensorflux.keras.operation",
+    "Quantizer": "tensorflux.keras.quantizers",
 }
 
 

@@ -533,6 +533,7 @@ def nan_to_num(x: Any, nan: float = 0.0, posinf: Any = None, neginf: Any = None)
 
 
 # The rest of ``keras.ops.numpy``, grouped by theme (each module lists its names in ``__all__``).
+from tensorflux.keras.ops.core import ndim, size  # noqa: E402,F401  (Keras lists them in keras.ops.numpy too)
 from tensorflux.keras.ops.numpy_bitwise import *  # noqa: E402,F401,F403
 from tensorflux.keras.ops.numpy_elementwise import *  # noqa: E402,F401,F403
 from tensorflux.keras.ops.numpy_products import *  # noqa: E402,F401,F403
