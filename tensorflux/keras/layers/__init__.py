@@ -112,6 +112,7 @@ from tensorflux.keras.layers.preprocessing.string_lookup import StringLookup  # 
 from tensorflux.keras.layers.preprocessing.text_vectorization import TextVectorization  # noqa: F401
 from tensorflux.keras.layers.core.backend_wrappers import FlaxLayer, JaxLayer, TFSMLayer, TorchModuleWrapper  # noqa: F401
 from tensorflux.keras.layers.serialization import deserialize, serialize  # noqa: F401
+from tensorflux.keras.layers.preprocessing.max_num_bounding_boxes import MaxNumBoundingBoxes  # noqa: F401
 from tensorflux.keras.layers.preprocessing.aug_mix import AugMix  # noqa: F401
 from tensorflux.keras.layers.preprocessing.clahe import ContrastLimitedAdaptiveHistogramEqualization  # noqa: F401
 from tensorflux.keras.layers.preprocessing.rand_augment import RandAugment  # noqa: F401

@@ -439,3 +439,12 @@ def perspective_transform(
         rhs += [sx, sy]
     transform = solve(A.stack(rows, 1), A.stack(rhs, 1))
     return affine_transform(images, transform, interpolation, "constant", fill_value, data_format)
+
+
+from tensorflux.keras.ops.image_extra import (  # noqa: E402,F401  (Keras 3.15 additions)
+    elastic_transform,
+    extract_patches_3d,
+    scale_and_translate,
+    sobel_edges,
+    ssim,
+)

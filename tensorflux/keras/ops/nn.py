@@ -875,3 +875,12 @@ def ctc_decode(
         M.reduce_sum(A.where(hit, A.expand_dims(best, 2) + 1, A.zeros_like(hit, dtype="int32")), axis=1) - 1
     )
     return A.reshape(label, (1, b, steps)), scores
+
+
+def __getattr__(name: str) -> Any:
+    # keras.ops.nn.polar is numpy_complex.polar; a lazy lookup because numpy_complex imports this module
+    if name == "polar":
+        from tensorflux.keras.ops.numpy_complex import polar
+
+        return polar
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -301,6 +301,7 @@ LAYER_CASES = {
     "GlobalMaxPooling3D": ({}, [(4, 4, 4, 2)]),
     "GroupNormalization": ({"groups": 2}, [(3, 4)]),
     "GRU": ({"units": 3}, [(5, 4)]),
+    "MaxNumBoundingBoxes": ({"max_number": 3, "bounding_box_format": "xyxy"}, [(6, 6, 3)]),
     "AugMix": ({"seed": 1}, [(6, 6, 3)]),
     "ContrastLimitedAdaptiveHistogramEqualization": ({"tile_grid_size": (2, 2)}, [(6, 6, 3)]),
     "RandAugment": ({"seed": 1}, [(6, 6, 3)]),
