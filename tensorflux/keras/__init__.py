@@ -23,6 +23,8 @@ _SUBMODULES = (
     "config",
     "constraints",
     "datasets",
+    "distillation",
+    "distribution",
     "dtype_policies",
     "export",
     "initializers",
@@ -41,6 +43,7 @@ _SUBMODULES = (
     "saving",
     "tree",
     "utils",
+    "visualization",
     "wrappers",
 )
 _NAMES = {
