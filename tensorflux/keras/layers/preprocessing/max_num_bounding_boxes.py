@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tensorflux.framework.tensor import Tensor
+from tensorflux.framework.tensor import Tensor, convert_to_tensor
 from tensorflux.keras.layers.layer import Layer
-from tensorflux.keras.ops.core import convert_to_tensor
 from tensorflux.ops import array_ops as A
 
 
