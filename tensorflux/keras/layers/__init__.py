@@ -1,158 +1,214 @@
-"""``keras.layers``: every layer, one import line each (add new layers in their group)."""
-# ruff: noqa: I001  (grouped by kind; the catalogue adds one line per layer)
+"""``keras.layers``: every layer, its module imported on first use (one table entry per layer, in its
+group), so that ``from tensorflux.keras import layers`` stays fast: a model loads only the layers it
+uses.
+"""
 
-# engine
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+# engine: every layer builds on these
+from tensorflux.keras.layers.input_layer import Input, InputLayer  # noqa: F401
 from tensorflux.keras.layers.input_spec import InputSpec  # noqa: F401
 from tensorflux.keras.layers.layer import Layer  # noqa: F401
-from tensorflux.keras.layers.input_layer import Input, InputLayer  # noqa: F401
 
-# core
-from tensorflux.keras.layers.core.dense import Dense  # noqa: F401
-from tensorflux.keras.layers.core.activation import Activation  # noqa: F401
-from tensorflux.keras.layers.core.identity import Identity  # noqa: F401
-from tensorflux.keras.layers.core.lambda_layer import Lambda  # noqa: F401
-from tensorflux.keras.layers.core.embedding import Embedding  # noqa: F401
-from tensorflux.keras.layers.core.reversible_embedding import ReversibleEmbedding  # noqa: F401
-from tensorflux.keras.layers.core.masking import Masking  # noqa: F401
-from tensorflux.keras.layers.core.einsum_dense import EinsumDense  # noqa: F401
-from tensorflux.keras.layers.core.wrapper import Wrapper  # noqa: F401
+# public name -> module under tensorflux.keras.layers
+_EXPORTS = {
+    # core
+    "Dense": "core.dense",
+    "Activation": "core.activation",
+    "Identity": "core.identity",
+    "Lambda": "core.lambda_layer",
+    "Embedding": "core.embedding",
+    "ReversibleEmbedding": "core.reversible_embedding",
+    "Masking": "core.masking",
+    "EinsumDense": "core.einsum_dense",
+    "Wrapper": "core.wrapper",
+    # regularization
+    "Dropout": "regularization.dropout",
+    "SpatialDropout1D": "regularization.spatial_dropout",
+    "SpatialDropout2D": "regularization.spatial_dropout",
+    "SpatialDropout3D": "regularization.spatial_dropout",
+    "GaussianNoise": "regularization.gaussian_noise",
+    "GaussianDropout": "regularization.gaussian_noise",
+    "ActivityRegularization": "regularization.activity_regularization",
+    "AlphaDropout": "regularization.alpha_dropout",
+    # reshaping
+    "Flatten": "reshaping.flatten",
+    "Reshape": "reshaping.reshape",
+    "Permute": "reshaping.permute",
+    "RepeatVector": "reshaping.repeat_vector",
+    # activations
+    "LeakyReLU": "activations.relu",
+    "ReLU": "activations.relu",
+    "PReLU": "activations.prelu",
+    "ELU": "activations.elu",
+    "Softmax": "activations.softmax",
+    # convolution, pooling, normalization, merging, recurrent, attention, preprocessing: the catalogue
+    # adds one line per layer here.
+    "Conv1D": "convolutional.conv1d",
+    "Conv2D": "convolutional.conv2d",
+    "Conv3D": "convolutional.conv3d",
+    "Conv1DTranspose": "convolutional.conv1d_transpose",
+    "Conv2DTranspose": "convolutional.conv2d_transpose",
+    "Conv3DTranspose": "convolutional.conv3d_transpose",
+    "DepthwiseConv1D": "convolutional.depthwise_conv1d",
+    "DepthwiseConv2D": "convolutional.depthwise_conv2d",
+    "SeparableConv1D": "convolutional.separable_conv1d",
+    "SeparableConv2D": "convolutional.separable_conv2d",
+    "MaxPooling1D": "pooling.max_pooling1d",
+    "MaxPooling2D": "pooling.max_pooling2d",
+    "MaxPooling3D": "pooling.max_pooling3d",
+    "AveragePooling1D": "pooling.average_pooling1d",
+    "AveragePooling2D": "pooling.average_pooling2d",
+    "AveragePooling3D": "pooling.average_pooling3d",
+    "GlobalMaxPooling1D": "pooling.global_max_pooling1d",
+    "GlobalMaxPooling2D": "pooling.global_max_pooling2d",
+    "GlobalMaxPooling3D": "pooling.global_max_pooling3d",
+    "GlobalAveragePooling1D": "pooling.global_average_pooling1d",
+    "GlobalAveragePooling2D": "pooling.global_average_pooling2d",
+    "GlobalAveragePooling3D": "pooling.global_average_pooling3d",
+    "AdaptiveAveragePooling1D": "pooling.adaptive_pooling",
+    "AdaptiveMaxPooling1D": "pooling.adaptive_pooling",
+    "AdaptiveAveragePooling2D": "pooling.adaptive_pooling",
+    "AdaptiveMaxPooling2D": "pooling.adaptive_pooling",
+    "AdaptiveAveragePooling3D": "pooling.adaptive_pooling",
+    "AdaptiveMaxPooling3D": "pooling.adaptive_pooling",
+    "UpSampling1D": "reshaping.up_sampling1d",
+    "UpSampling2D": "reshaping.up_sampling2d",
+    "ZeroPadding1D": "reshaping.zero_padding1d",
+    "ZeroPadding2D": "reshaping.zero_padding2d",
+    "Cropping1D": "reshaping.cropping1d",
+    "Cropping2D": "reshaping.cropping2d",
+    "UpSampling3D": "reshaping.up_sampling3d",
+    "ZeroPadding3D": "reshaping.zero_padding3d",
+    "Cropping3D": "reshaping.cropping3d",
+    "BatchNormalization": "normalization.batch_normalization",
+    "LayerNormalization": "normalization.layer_normalization",
+    "GroupNormalization": "normalization.group_normalization",
+    "UnitNormalization": "normalization.unit_normalization",
+    "RMSNormalization": "normalization.rms_normalization",
+    "SpectralNormalization": "normalization.spectral_normalization",
+    "Add": "merging.add",
+    "add": "merging.add",
+    "Subtract": "merging.subtract",
+    "subtract": "merging.subtract",
+    "Multiply": "merging.multiply",
+    "multiply": "merging.multiply",
+    "Average": "merging.average",
+    "average": "merging.average",
+    "Maximum": "merging.maximum",
+    "maximum": "merging.maximum",
+    "Minimum": "merging.minimum",
+    "minimum": "merging.minimum",
+    "Concatenate": "merging.concatenate",
+    "concatenate": "merging.concatenate",
+    "Dot": "merging.dot",
+    "dot": "merging.dot",
+    "RNN": "rnn.rnn",
+    "StackedRNNCells": "rnn.stacked_rnn_cells",
+    "SimpleRNN": "rnn.simple_rnn",
+    "SimpleRNNCell": "rnn.simple_rnn",
+    "LSTM": "rnn.lstm",
+    "LSTMCell": "rnn.lstm",
+    "GRU": "rnn.gru",
+    "GRUCell": "rnn.gru",
+    "ConvLSTM1D": "rnn.conv_lstm1d",
+    "ConvLSTM2D": "rnn.conv_lstm2d",
+    "ConvLSTM3D": "rnn.conv_lstm3d",
+    "Bidirectional": "rnn.bidirectional",
+    "TimeDistributed": "rnn.time_distributed",
+    "Attention": "attention.attention",
+    "MultiHeadAttention": "attention.multi_head_attention",
+    "AdditiveAttention": "attention.additive_attention",
+    "GroupedQueryAttention": "attention.grouped_query_attention",
+    "Rescaling": "preprocessing.rescaling",
+    "Normalization": "preprocessing.normalization",
+    "CategoryEncoding": "preprocessing.category_encoding",
+    "Discretization": "preprocessing.discretization",
+    "IntegerLookup": "preprocessing.integer_lookup",
+    "StringLookup": "preprocessing.string_lookup",
+    "TextVectorization": "preprocessing.text_vectorization",
+    "FlaxLayer": "core.backend_wrappers",
+    "JaxLayer": "core.backend_wrappers",
+    "TFSMLayer": "core.backend_wrappers",
+    "TorchModuleWrapper": "core.backend_wrappers",
+    "deserialize": "serialization",
+    "serialize": "serialization",
+    "MaxNumBoundingBoxes": "preprocessing.max_num_bounding_boxes",
+    "AugMix": "preprocessing.aug_mix",
+    "ContrastLimitedAdaptiveHistogramEqualization": "preprocessing.clahe",
+    "RandAugment": "preprocessing.rand_augment",
+    "RandomElasticTransform": "preprocessing.random_elastic_transform",
+    "Hashing": "preprocessing.hashing",
+    "HashedCrossing": "preprocessing.hashed_crossing",
+    "STFTSpectrogram": "preprocessing.stft_spectrogram",
+    "MelSpectrogram": "preprocessing.mel_spectrogram",
+    "CenterCrop": "preprocessing.image_resizing",
+    "Resizing": "preprocessing.image_resizing",
+    "RandomBrightness": "preprocessing.image_augmentation",
+    "RandomContrast": "preprocessing.image_augmentation",
+    "RandomCrop": "preprocessing.image_augmentation",
+    "RandomFlip": "preprocessing.image_augmentation",
+    "RandomRotation": "preprocessing.image_augmentation",
+    "RandomTranslation": "preprocessing.image_augmentation",
+    "RandomZoom": "preprocessing.image_augmentation",
+    "RandomGrayscale": "preprocessing.random_grayscale",
+    "RandomInvert": "preprocessing.random_invert",
+    "Solarization": "preprocessing.solarization",
+    "RandomErasing": "preprocessing.random_erasing",
+    "Pipeline": "preprocessing.pipeline",
+    "RandomShear": "preprocessing.random_shear",
+    "RandomGaussianBlur": "preprocessing.random_gaussian_blur",
+    "MixUp": "preprocessing.mix_up",
+    "CutMix": "preprocessing.cut_mix",
+    "Equalization": "preprocessing.equalization",
+    "RandomPerspective": "preprocessing.random_perspective",
+    "RandomHue": "preprocessing.random_color",
+    "RandomSaturation": "preprocessing.random_color",
+    "RandomColorDegeneration": "preprocessing.random_color",
+    "RandomSharpness": "preprocessing.random_tone",
+    "RandomPosterization": "preprocessing.random_tone",
+    "AutoContrast": "preprocessing.random_tone",
+    "RandomColorJitter": "preprocessing.random_color",
+    # Keras' aliases
+}
+# Keras' other names of the same classes
+_ALIASES = {
+    "GroupQueryAttention": "GroupedQueryAttention",
+    "Convolution1D": "Conv1D",
+    "Convolution2D": "Conv2D",
+    "Convolution3D": "Conv3D",
+    "Convolution1DTranspose": "Conv1DTranspose",
+    "Convolution2DTranspose": "Conv2DTranspose",
+    "Convolution3DTranspose": "Conv3DTranspose",
+    "SeparableConvolution1D": "SeparableConv1D",
+    "SeparableConvolution2D": "SeparableConv2D",
+    "MaxPool1D": "MaxPooling1D",
+    "MaxPool2D": "MaxPooling2D",
+    "MaxPool3D": "MaxPooling3D",
+    "AvgPool1D": "AveragePooling1D",
+    "AvgPool2D": "AveragePooling2D",
+    "AvgPool3D": "AveragePooling3D",
+    "GlobalMaxPool1D": "GlobalMaxPooling1D",
+    "GlobalMaxPool2D": "GlobalMaxPooling2D",
+    "GlobalMaxPool3D": "GlobalMaxPooling3D",
+    "GlobalAvgPool1D": "GlobalAveragePooling1D",
+    "GlobalAvgPool2D": "GlobalAveragePooling2D",
+    "GlobalAvgPool3D": "GlobalAveragePooling3D",
+}
 
-# regularization
-from tensorflux.keras.layers.regularization.dropout import Dropout  # noqa: F401
-from tensorflux.keras.layers.regularization.spatial_dropout import SpatialDropout1D  # noqa: F401
-from tensorflux.keras.layers.regularization.spatial_dropout import SpatialDropout2D  # noqa: F401
-from tensorflux.keras.layers.regularization.spatial_dropout import SpatialDropout3D  # noqa: F401
-from tensorflux.keras.layers.regularization.gaussian_noise import GaussianNoise  # noqa: F401
-from tensorflux.keras.layers.regularization.gaussian_noise import GaussianDropout  # noqa: F401
-from tensorflux.keras.layers.regularization.activity_regularization import ActivityRegularization  # noqa: F401
-from tensorflux.keras.layers.regularization.alpha_dropout import AlphaDropout  # noqa: F401
 
-# reshaping
-from tensorflux.keras.layers.reshaping.flatten import Flatten  # noqa: F401
-from tensorflux.keras.layers.reshaping.reshape import Reshape  # noqa: F401
-from tensorflux.keras.layers.reshaping.permute import Permute  # noqa: F401
-from tensorflux.keras.layers.reshaping.repeat_vector import RepeatVector  # noqa: F401
+def __getattr__(name: str) -> Any:
+    target = _ALIASES.get(name, name)
+    mod = _EXPORTS.get(target)
+    if mod is None:
+        raise AttributeError(f"module 'tensorflux.keras.layers' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"tensorflux.keras.layers.{mod}"), target)
+    globals()[name] = value
+    return value
 
-# activations
-from tensorflux.keras.layers.activations.relu import LeakyReLU, ReLU  # noqa: F401
-from tensorflux.keras.layers.activations.prelu import PReLU  # noqa: F401
-from tensorflux.keras.layers.activations.elu import ELU  # noqa: F401
-from tensorflux.keras.layers.activations.softmax import Softmax  # noqa: F401
 
-# convolution, pooling, normalization, merging, recurrent, attention, preprocessing: the catalogue
-# adds one line per layer here.
-from tensorflux.keras.layers.convolutional.conv1d import Conv1D  # noqa: F401
-from tensorflux.keras.layers.convolutional.conv2d import Conv2D  # noqa: F401
-from tensorflux.keras.layers.convolutional.conv3d import Conv3D  # noqa: F401
-from tensorflux.keras.layers.convolutional.conv1d_transpose import Conv1DTranspose  # noqa: F401
-from tensorflux.keras.layers.convolutional.conv2d_transpose import Conv2DTranspose  # noqa: F401
-from tensorflux.keras.layers.convolutional.conv3d_transpose import Conv3DTranspose  # noqa: F401
-from tensorflux.keras.layers.convolutional.depthwise_conv1d import DepthwiseConv1D  # noqa: F401
-from tensorflux.keras.layers.convolutional.depthwise_conv2d import DepthwiseConv2D  # noqa: F401
-from tensorflux.keras.layers.convolutional.separable_conv1d import SeparableConv1D  # noqa: F401
-from tensorflux.keras.layers.convolutional.separable_conv2d import SeparableConv2D  # noqa: F401
-from tensorflux.keras.layers.pooling.max_pooling1d import MaxPooling1D  # noqa: F401
-from tensorflux.keras.layers.pooling.max_pooling2d import MaxPooling2D  # noqa: F401
-from tensorflux.keras.layers.pooling.max_pooling3d import MaxPooling3D  # noqa: F401
-from tensorflux.keras.layers.pooling.average_pooling1d import AveragePooling1D  # noqa: F401
-from tensorflux.keras.layers.pooling.average_pooling2d import AveragePooling2D  # noqa: F401
-from tensorflux.keras.layers.pooling.average_pooling3d import AveragePooling3D  # noqa: F401
-from tensorflux.keras.layers.pooling.global_max_pooling1d import GlobalMaxPooling1D  # noqa: F401
-from tensorflux.keras.layers.pooling.global_max_pooling2d import GlobalMaxPooling2D  # noqa: F401
-from tensorflux.keras.layers.pooling.global_max_pooling3d import GlobalMaxPooling3D  # noqa: F401
-from tensorflux.keras.layers.pooling.global_average_pooling1d import GlobalAveragePooling1D  # noqa: F401
-from tensorflux.keras.layers.pooling.global_average_pooling2d import GlobalAveragePooling2D  # noqa: F401
-from tensorflux.keras.layers.pooling.global_average_pooling3d import GlobalAveragePooling3D  # noqa: F401
-from tensorflux.keras.layers.pooling.adaptive_pooling import AdaptiveAveragePooling1D, AdaptiveMaxPooling1D  # noqa: F401
-from tensorflux.keras.layers.pooling.adaptive_pooling import AdaptiveAveragePooling2D, AdaptiveMaxPooling2D  # noqa: F401
-from tensorflux.keras.layers.pooling.adaptive_pooling import AdaptiveAveragePooling3D, AdaptiveMaxPooling3D  # noqa: F401
-from tensorflux.keras.layers.reshaping.up_sampling1d import UpSampling1D  # noqa: F401
-from tensorflux.keras.layers.reshaping.up_sampling2d import UpSampling2D  # noqa: F401
-from tensorflux.keras.layers.reshaping.zero_padding1d import ZeroPadding1D  # noqa: F401
-from tensorflux.keras.layers.reshaping.zero_padding2d import ZeroPadding2D  # noqa: F401
-from tensorflux.keras.layers.reshaping.cropping1d import Cropping1D  # noqa: F401
-from tensorflux.keras.layers.reshaping.cropping2d import Cropping2D  # noqa: F401
-from tensorflux.keras.layers.reshaping.up_sampling3d import UpSampling3D  # noqa: F401
-from tensorflux.keras.layers.reshaping.zero_padding3d import ZeroPadding3D  # noqa: F401
-from tensorflux.keras.layers.reshaping.cropping3d import Cropping3D  # noqa: F401
-from tensorflux.keras.layers.normalization.batch_normalization import BatchNormalization  # noqa: F401
-from tensorflux.keras.layers.normalization.layer_normalization import LayerNormalization  # noqa: F401
-from tensorflux.keras.layers.normalization.group_normalization import GroupNormalization  # noqa: F401
-from tensorflux.keras.layers.normalization.unit_normalization import UnitNormalization  # noqa: F401
-from tensorflux.keras.layers.normalization.rms_normalization import RMSNormalization  # noqa: F401
-from tensorflux.keras.layers.normalization.spectral_normalization import SpectralNormalization  # noqa: F401
-from tensorflux.keras.layers.merging.add import Add, add  # noqa: F401
-from tensorflux.keras.layers.merging.subtract import Subtract, subtract  # noqa: F401
-from tensorflux.keras.layers.merging.multiply import Multiply, multiply  # noqa: F401
-from tensorflux.keras.layers.merging.average import Average, average  # noqa: F401
-from tensorflux.keras.layers.merging.maximum import Maximum, maximum  # noqa: F401
-from tensorflux.keras.layers.merging.minimum import Minimum, minimum  # noqa: F401
-from tensorflux.keras.layers.merging.concatenate import Concatenate, concatenate  # noqa: F401
-from tensorflux.keras.layers.merging.dot import Dot, dot  # noqa: F401
-from tensorflux.keras.layers.rnn.rnn import RNN  # noqa: F401
-from tensorflux.keras.layers.rnn.stacked_rnn_cells import StackedRNNCells  # noqa: F401
-from tensorflux.keras.layers.rnn.simple_rnn import SimpleRNN, SimpleRNNCell  # noqa: F401
-from tensorflux.keras.layers.rnn.lstm import LSTM, LSTMCell  # noqa: F401
-from tensorflux.keras.layers.rnn.gru import GRU, GRUCell  # noqa: F401
-from tensorflux.keras.layers.rnn.conv_lstm1d import ConvLSTM1D  # noqa: F401
-from tensorflux.keras.layers.rnn.conv_lstm2d import ConvLSTM2D  # noqa: F401
-from tensorflux.keras.layers.rnn.conv_lstm3d import ConvLSTM3D  # noqa: F401
-from tensorflux.keras.layers.rnn.bidirectional import Bidirectional  # noqa: F401
-from tensorflux.keras.layers.rnn.time_distributed import TimeDistributed  # noqa: F401
-from tensorflux.keras.layers.attention.attention import Attention  # noqa: F401
-from tensorflux.keras.layers.attention.multi_head_attention import MultiHeadAttention  # noqa: F401
-from tensorflux.keras.layers.attention.additive_attention import AdditiveAttention  # noqa: F401
-from tensorflux.keras.layers.attention.grouped_query_attention import GroupedQueryAttention  # noqa: F401
-from tensorflux.keras.layers.preprocessing.rescaling import Rescaling  # noqa: F401
-from tensorflux.keras.layers.preprocessing.normalization import Normalization  # noqa: F401
-from tensorflux.keras.layers.preprocessing.category_encoding import CategoryEncoding  # noqa: F401
-from tensorflux.keras.layers.preprocessing.discretization import Discretization  # noqa: F401
-from tensorflux.keras.layers.preprocessing.integer_lookup import IntegerLookup  # noqa: F401
-from tensorflux.keras.layers.preprocessing.string_lookup import StringLookup  # noqa: F401
-from tensorflux.keras.layers.preprocessing.text_vectorization import TextVectorization  # noqa: F401
-from tensorflux.keras.layers.core.backend_wrappers import FlaxLayer, JaxLayer, TFSMLayer, TorchModuleWrapper  # noqa: F401
-from tensorflux.keras.layers.serialization import deserialize, serialize  # noqa: F401
-from tensorflux.keras.layers.preprocessing.max_num_bounding_boxes import MaxNumBoundingBoxes  # noqa: F401
-from tensorflux.keras.layers.preprocessing.aug_mix import AugMix  # noqa: F401
-from tensorflux.keras.layers.preprocessing.clahe import ContrastLimitedAdaptiveHistogramEqualization  # noqa: F401
-from tensorflux.keras.layers.preprocessing.rand_augment import RandAugment  # noqa: F401
-from tensorflux.keras.layers.preprocessing.random_elastic_transform import RandomElasticTransform  # noqa: F401
-from tensorflux.keras.layers.preprocessing.hashing import Hashing  # noqa: F401
-from tensorflux.keras.layers.preprocessing.hashed_crossing import HashedCrossing  # noqa: F401
-from tensorflux.keras.layers.preprocessing.stft_spectrogram import STFTSpectrogram  # noqa: F401
-from tensorflux.keras.layers.preprocessing.mel_spectrogram import MelSpectrogram  # noqa: F401
-from tensorflux.keras.layers.preprocessing.image_resizing import CenterCrop, Resizing  # noqa: F401
-from tensorflux.keras.layers.preprocessing.image_augmentation import RandomBrightness, RandomContrast  # noqa: F401
-from tensorflux.keras.layers.preprocessing.image_augmentation import RandomCrop, RandomFlip  # noqa: F401
-from tensorflux.keras.layers.preprocessing.image_augmentation import RandomRotation, RandomTranslation  # noqa: F401
-from tensorflux.keras.layers.preprocessing.image_augmentation import RandomZoom  # noqa: F401
-from tensorflux.keras.layers.preprocessing.random_grayscale import RandomGrayscale  # noqa: F401
-from tensorflux.keras.layers.preprocessing.random_invert import RandomInvert  # noqa: F401
-from tensorflux.keras.layers.preprocessing.solarization import Solarization  # noqa: F401
-from tensorflux.keras.layers.preprocessing.random_erasing import RandomErasing  # noqa: F401
-from tensorflux.keras.layers.preprocessing.pipeline import Pipeline  # noqa: F401
-from tensorflux.keras.layers.preprocessing.random_shear import RandomShear  # noqa: F401
-from tensorflux.keras.layers.preprocessing.random_gaussian_blur import RandomGaussianBlur  # noqa: F401
-from tensorflux.keras.layers.preprocessing.mix_up import MixUp  # noqa: F401
-from tensorflux.keras.layers.preprocessing.cut_mix import CutMix  # noqa: F401
-from tensorflux.keras.layers.preprocessing.equalization import Equalization  # noqa: F401
-from tensorflux.keras.layers.preprocessing.random_perspective import RandomPerspective  # noqa: F401
-from tensorflux.keras.layers.preprocessing.random_color import RandomHue  # noqa: F401
-from tensorflux.keras.layers.preprocessing.random_color import RandomSaturation  # noqa: F401
-from tensorflux.keras.layers.preprocessing.random_color import RandomColorDegeneration  # noqa: F401
-from tensorflux.keras.layers.preprocessing.random_tone import RandomSharpness  # noqa: F401
-from tensorflux.keras.layers.preprocessing.random_tone import RandomPosterization  # noqa: F401
-from tensorflux.keras.layers.preprocessing.random_tone import AutoContrast  # noqa: F401
-from tensorflux.keras.layers.preprocessing.random_color import RandomColorJitter  # noqa: F401
-
-# Keras' aliases
-GroupQueryAttention = GroupedQueryAttention  # noqa: F401  (keras.layers exports the class under this name)
-Convolution1D, Convolution2D, Convolution3D = Conv1D, Conv2D, Conv3D  # noqa: F401
-Convolution1DTranspose, Convolution2DTranspose = Conv1DTranspose, Conv2DTranspose  # noqa: F401
-Convolution3DTranspose = Conv3DTranspose  # noqa: F401
-SeparableConvolution1D, SeparableConvolution2D = SeparableConv1D, SeparableConv2D  # noqa: F401
-MaxPool1D, MaxPool2D, MaxPool3D = MaxPooling1D, MaxPooling2D, MaxPooling3D  # noqa: F401
-AvgPool1D, AvgPool2D, AvgPool3D = AveragePooling1D, AveragePooling2D, AveragePooling3D  # noqa: F401
-GlobalMaxPool1D, GlobalMaxPool2D, GlobalMaxPool3D = GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalMaxPooling3D  # noqa: F401
-GlobalAvgPool1D, GlobalAvgPool2D = GlobalAveragePooling1D, GlobalAveragePooling2D  # noqa: F401
-GlobalAvgPool3D = GlobalAveragePooling3D  # noqa: F401
+def __dir__() -> list[str]:
+    return sorted(list(globals()) + list(_EXPORTS) + list(_ALIASES))
