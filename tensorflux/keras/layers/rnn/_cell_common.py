@@ -88,8 +88,46 @@ def set_cell_args(
     recurrent_dropout: Any,
     seed: Any,
 ) -> None:
+    cell.units = check_units(units, type(cell).__name__)
+    set_cell_options(
+        cell,
+        activation,
+        use_bias,
+        kernel_initializer,
+        recurrent_initializer,
+        bias_initializer,
+        kernel_regularizer,
+        recurrent_regularizer,
+        bias_regularizer,
+        kernel_constraint,
+        recurrent_constraint,
+        bias_constraint,
+        dropout,
+        recurrent_dropout,
+        seed,
+    )
+
+
+def set_cell_options(
+    cell: Any,
+    activation: Any,
+    use_bias: bool,
+    kernel_initializer: Any,
+    recurrent_initializer: Any,
+    bias_initializer: Any,
+    kernel_regularizer: Any,
+    recurrent_regularizer: Any,
+    bias_regularizer: Any,
+    kernel_constraint: Any,
+    recurrent_constraint: Any,
+    bias_constraint: Any,
+    dropout: Any,
+    recurrent_dropout: Any,
+    seed: Any,
+) -> None:
+    """A recurrent cell's activation, initializers, regularizers, constraints, dropout rates and
+    seed (every cell's, the convolutional ones' included, whose size is ``filters``)."""
     name = type(cell).__name__
-    cell.units = check_units(units, name)
     cell.activation = activations.get(activation)
     cell.use_bias = bool(use_bias)
     cell.kernel_initializer = initializers.get(kernel_initializer)

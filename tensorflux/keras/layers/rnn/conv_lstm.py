@@ -91,7 +91,6 @@ class ConvLSTMCell(Layer, DropoutRNNCell):
         if rank not in (1, 2, 3):
             raise ValueError(f"Rank {rank} convolutions are not currently implemented. Received: rank={rank}")
         self.rank = rank
-        self.seed = seed
         self.filters = _args.positive_int(filters, "filters")
         self.kernel_size = _args.standardize_tuple(kernel_size, rank, "kernel_size")
         self.strides = _args.standardize_tuple(strides, rank, "strides")
@@ -104,22 +103,25 @@ class ConvLSTMCell(Layer, DropoutRNNCell):
                 f"`strides=1` or `dilation_rate=1`. Received: strides={self.strides} and "
                 f"dilation_rate={self.dilation_rate}"
             )
-        self.activation = activations.get(activation)
+        C.set_cell_options(
+            self,
+            activation,
+            use_bias,
+            kernel_initializer,
+            recurrent_initializer,
+            bias_initializer,
+            kernel_regularizer,
+            recurrent_regularizer,
+            bias_regularizer,
+            kernel_constraint,
+            recurrent_constraint,
+            bias_constraint,
+            dropout,
+            recurrent_dropout,
+            seed,
+        )
         self.recurrent_activation = activations.get(recurrent_activation)
-        self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.recurrent_initializer = initializers.get(recurrent_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
         self.unit_forget_bias = bool(unit_forget_bias)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.recurrent_constraint = constraints.get(recurrent_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
-        name = type(self).__name__
-        self.dropout = C.clip_rate(dropout, "dropout", name)
-        self.recurrent_dropout = C.clip_rate(recurrent_dropout, "recurrent_dropout", name)
         self.dropout_mask_count = 4
         # the channels of h and c (their spatial shape follows the input); RNN counts the states by it
         self.state_size = [self.filters, self.filters]
