@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from tensorflux.backend.numpy.half import float32_inside
-from tensorflux.backend.numpy.threads import gemm_on_one_thread, one_blas_thread, split_rows
+from tensorflux.backend.numpy.threads import gemm_threads, split_rows
 
 # Elementwise functions whose NumPy ufunc is the whole implementation.
 add = np.add
@@ -306,10 +306,8 @@ def cumprod(x: Any, axis: int, exclusive: bool, reverse: bool) -> Any:
 
 @float32_inside
 def matmul(a: Any, b: Any) -> Any:
-    if gemm_on_one_thread():  # the machine is busy: see threads.gemm_on_one_thread
-        with one_blas_thread():
-            return np.matmul(a, b)
-    return np.matmul(a, b)
+    with gemm_threads():  # one BLAS thread while the machine is busy (threads.gemm_on_one_thread)
+        return np.matmul(a, b)
 
 
 @float32_inside
