@@ -173,6 +173,29 @@ conv_bias_backprop_filter = primitive(
 )
 
 
+# -- a conv layer's forward without a tape: bound by the conv layers, expanded by passes/expand.py
+# (so the optimised graph is the one the separate kernels trace); its rule is the separate
+# kernels' rules chained, written with primitives, so higher-order gradients work.
+conv_bias_act = primitive(
+    "conv_bias_act",
+    lambda x, w, b, strides, dilations, pads, activation: B.conv_bias_act(
+        x, w, b, strides, dilations, pads, activation
+    ),
+)
+
+
+def _conv_bias_act_vjp(
+    g: Tensor, x: Tensor, w: Tensor, b: Tensor, out: Tensor, needs: Any, activation: Any, **p: Any
+) -> Any:
+    if activation == "relu":
+        g = P.binary(P.relu_grad, g, out)
+    dx, dw = _conv_vjp(g, x, w, out, needs[:2], groups=1, **p)
+    return dx, dw, (_g(bias_add_grad, g, axis=-1) if needs[2] else None)
+
+
+register(conv_bias_act, _conv_bias_act_vjp)
+
+
 # -- a convolution, its bias and a 2x2 max pool: put in traced graphs by passes/conv_pool.py
 def _conv_pool_key(w: Any, strides: Any, dilations: Any, pads: Any) -> tuple[Any, ...]:
     return ("conv_pool", tuple(w.shape), tuple(strides), tuple(dilations), tuple(tuple(p) for p in pads))

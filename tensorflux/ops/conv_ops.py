@@ -189,26 +189,44 @@ def _conv(
     x: Any, w: Tensor, strides: Any, padding: Any, data_format: Any, dilations: Any, nd: int, op: str
 ) -> Tensor:
     x = t(x)
+    first, params = _resolve(x, w, strides, padding, data_format, dilations, nd, op)
+    if first:
+        x = _to_last(x, nd)
+    y = P.bind(NP.conv, (x, w), dict(params))
+    return _to_first(y, nd) if first else y
+
+
+def _resolve(
+    x: Tensor, w: Tensor, strides: Any, padding: Any, data_format: Any, dilations: Any, nd: int, op: str
+) -> tuple[bool, dict[str, Any]]:
+    """``(channels first?, the conv kernel's params)``, checked once per geometry and then cached."""
     key = None
     if _plain(strides) and _plain(padding) and _plain(dilations) and _plain(data_format):
         key = ("conv", x._value.shape, w._value.shape, strides, padding, data_format, dilations, nd, op)
         hit = _RESOLVED.get(key)
         if hit is not None:
-            first, params = hit
-            if first:
-                x = _to_last(x, nd)
-            y = P.bind(NP.conv, (x, w), dict(params))
-            return _to_first(y, nd) if first else y
+            return hit  # type: ignore[no-any-return]
     _check_rank(x, nd + 2, "the input", op)
     _check_rank(w, nd + 2, "the filter", op)
     first = _channels_first(data_format, nd, op)
+    shape = x._value.shape
     if first:
-        x = _to_last(x, nd)
-    params = _geometry(x._value.shape, w._value.shape, nd, strides, padding, dilations, op, first)
-    if key is not None:
-        _remember(key, (first, params))
-    y = P.bind(NP.conv, (x, w), dict(params))
-    return _to_first(y, nd) if first else y
+        shape = shape[:1] + shape[2:] + shape[1:2]
+    params = _geometry(shape, w._value.shape, nd, strides, padding, dilations, op, first)
+    return _remember(key, (first, params)) if key is not None else (first, params)
+
+
+def _conv_bias_act(
+    x: Tensor, w: Tensor, b: Tensor, strides: Any, padding: Any, dilations: Any, nd: int, activation: Any
+) -> Tensor:
+    """``activation(conv(x, w) + b)`` for channels-last inputs as one kernel that writes one array.
+
+    For the conv layers' forward when no tape records: nothing needs the pre-activation then.
+    ``activation`` is ``"relu"`` or None.
+    """
+    first, params = _resolve(x, w, strides, padding, None, dilations, nd, f"conv{nd}d")
+    params = {k: v for k, v in params.items() if k != "groups"}
+    return P.bind(NP.conv_bias_act, (x, w, b), {**params, "activation": activation})
 
 
 def conv1d(

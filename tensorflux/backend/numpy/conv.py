@@ -380,6 +380,26 @@ def conv_bias(
     return (y, rows.T) if keep_cols else y
 
 
+
+def conv_bias_act(x: Any, w: Any, b: Any, strides: Any, dilations: Any, pads: Any, activation: Any) -> Any:
+    """``activation(conv(x, w) + b)`` written into one array: the bias and a ReLU go into
+    :func:`conv_bias`'s fresh output in place, where separate kernels would each make a new one.
+
+    For inference only (nothing keeps the pre-activation for a gradient): at batch 1000 the seed
+    CNN's first layer holds one 86 MB output instead of two at once.
+    """
+    y = conv_bias(x, w, b, strides, dilations, pads)
+    if activation == "relu":
+        split_rows(_relu_in_place, y, y)
+    elif activation is not None:
+        raise ValueError(f"conv_bias_act: activation must be 'relu' or None; received {activation!r}.")
+    return y
+
+
+def _relu_in_place(y: Any, out: Any) -> Any:
+    return np.maximum(y, 0, out=out)
+
+
 @float32_inside
 def conv_bias_backprop_filter(
     x: Any, dy: Any, w_shape: Any, strides: Any, dilations: Any, pads: Any, cols: Any = None
@@ -518,6 +538,7 @@ __all__ = [
     "bias_folds",
     "conv",
     "conv_bias",
+    "conv_bias_act",
     "conv_bias_backprop_filter",
     "conv_backprop_filter",
     "conv_backprop_input",

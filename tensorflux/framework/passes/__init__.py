@@ -3,6 +3,8 @@
 Each pass is a function ``run(graph) -> int`` in its own module that changes the graph in place
 and returns how many changes it made:
 
+- ``expand``: a conv layer's inference kernel (``conv_bias_act``) becomes the separate conv, bias
+  and ReLU nodes that the passes below know (it runs first);
 - ``algebraic``: ``x*1``, ``x+0``, ``x-0``, ``x/1``, transpose of transpose, reshape of reshape,
   casts to the same dtype, ``identity`` and ``stop_gradient`` (the backward is already traced);
 - ``constant_folding``: nodes whose inputs are all constants are evaluated once;
@@ -33,11 +35,13 @@ from tensorflux.framework.passes import (
     conv_pool,
     cse,
     dce,
+    expand,
     fusion,
     pool_relu,
 )
 
 PASSES = {
+    "expand": expand.run,
     "algebraic": algebraic.run,
     "constant_folding": constant_folding.run,
     "cse": cse.run,
@@ -61,6 +65,8 @@ def optimize(graph: Graph, passes: tuple[str, ...] | None = None) -> Graph:
         for k, sub in list(n.params.items()):
             if isinstance(sub, Graph):
                 n.params[k] = optimize(sub, passes)
+    if "expand" in use:
+        expand.run(g)
     for _ in range(4):
         changed = 0
         for name in ("algebraic", "constant_folding", "cse", "dce"):

@@ -166,6 +166,18 @@ class BaseConv(Layer):
         if inputs._value.dtype.kind not in "fc":
             # integer images (uint8 pixels): Keras' conv promotes them to the kernel's dtype
             inputs = P.unary(P.cast, inputs, dtype=self.kernel._value.dtype)
+        if not P.ACTIVE_TAPES and self._one_kernel(inputs):
+            # inference: bias and ReLU go into the conv's own output (one array, not three)
+            return conv_ops._conv_bias_act(
+                inputs,
+                self.kernel,
+                self.bias,
+                self.strides,
+                self.padding.upper(),
+                self.dilation_rate,
+                self.rank,
+                "relu" if self.activation is activations.relu else None,
+            )
         outputs = self.convolution_op(inputs, self.kernel)
         if self.bias is not None:
             outputs = conv_ops.bias_add(outputs, self.bias, data_format=self._tf_format)
@@ -175,6 +187,18 @@ class BaseConv(Layer):
         elif act is not activations.linear:
             outputs = act(outputs)
         return outputs
+
+    def _one_kernel(self, inputs: Tensor) -> bool:
+        """Whether the forward can run as one ``conv_bias_act`` kernel (``call`` checks no tape records)."""
+        return (
+            self.bias is not None
+            and (self.activation is activations.relu or self.activation is activations.linear)
+            and self.data_format == "channels_last"
+            and self.groups == 1
+            and self.padding != "causal"
+            and type(self).convolution_op is BaseConv.convolution_op  # a subclass may change the conv
+            and inputs._value.dtype == self.kernel._value.dtype == self.bias._value.dtype
+        )
 
     def compute_output_shape(self, input_shape: Any) -> tuple[Any, ...]:
         input_shape = tuple(input_shape)
