@@ -380,7 +380,6 @@ def conv_bias(
     return (y, rows.T) if keep_cols else y
 
 
-
 def conv_bias_act(x: Any, w: Any, b: Any, strides: Any, dilations: Any, pads: Any, activation: Any) -> Any:
     """``activation(conv(x, w) + b)`` written into one array: the bias and a ReLU go into
     :func:`conv_bias`'s fresh output in place, where separate kernels would each make a new one.
