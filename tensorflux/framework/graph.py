@@ -49,7 +49,7 @@ EFFECTS = {"assign_variable"}
 IMPURE = {"read_variable", "random_draw"}
 # Primitives whose kernel consults ``ACTIVE_TAPES`` (convolution keeps its im2col matrix for the
 # filter gradient, max pooling its window winners): replay runs them as they ran when traced.
-TAPE_SENSITIVE = {"conv", "conv_bias", "conv_bias_pool", "max_pool"}
+TAPE_SENSITIVE = {"conv", "conv_bias", "conv_bias_act", "conv_bias_pool", "max_pool"}
 
 
 class Node:

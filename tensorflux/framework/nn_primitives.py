@@ -173,15 +173,22 @@ conv_bias_backprop_filter = primitive(
 )
 
 
-# -- a conv layer's forward without a tape: bound by the conv layers, expanded by passes/expand.py
-# (so the optimised graph is the one the separate kernels trace); its rule is the separate
-# kernels' rules chained, written with primitives, so higher-order gradients work.
-conv_bias_act = primitive(
-    "conv_bias_act",
-    lambda x, w, b, strides, dilations, pads, activation: B.conv_bias_act(
-        x, w, b, strides, dilations, pads, activation
-    ),
-)
+# -- a conv layer's whole forward (conv, bias, ReLU), bound by the conv layers: eagerly one output
+# array instead of three; traced graphs get the separate kernels back from passes/expand.py (so
+# the optimised graph is the one they would have traced).  Under a tape it keeps the im2col matrix
+# as conv does, and its rule chains the separate kernels' rules in their order, written with
+# primitives, so higher-order gradients work.
+def _conv_bias_act_impl(
+    x: Any, w: Any, b: Any, strides: Any, dilations: Any, pads: Any, activation: Any
+) -> Any:
+    if not P.ACTIVE_TAPES:
+        return B.conv_bias_act(x, w, b, strides, dilations, pads, activation)
+    y, cols = B.conv_bias_act(x, w, b, strides, dilations, pads, activation, keep_cols=True)
+    _save_cols(x, (w.shape[:-2], strides, dilations, pads, 1), cols)  # as conv does, for its filter gradient
+    return y
+
+
+conv_bias_act = primitive("conv_bias_act", _conv_bias_act_impl)
 
 
 def _conv_bias_act_vjp(
@@ -189,8 +196,9 @@ def _conv_bias_act_vjp(
 ) -> Any:
     if activation == "relu":
         g = P.binary(P.relu_grad, g, out)
+    db = _g(bias_add_grad, g, axis=-1) if needs[2] else None  # (the separate kernels' order)
     dx, dw = _conv_vjp(g, x, w, out, needs[:2], groups=1, **p)
-    return dx, dw, (_g(bias_add_grad, g, axis=-1) if needs[2] else None)
+    return dx, dw, db
 
 
 register(conv_bias_act, _conv_bias_act_vjp)

@@ -380,19 +380,27 @@ def conv_bias(
     return (y, rows.T) if keep_cols else y
 
 
-def conv_bias_act(x: Any, w: Any, b: Any, strides: Any, dilations: Any, pads: Any, activation: Any) -> Any:
+def conv_bias_act(
+    x: Any, w: Any, b: Any, strides: Any, dilations: Any, pads: Any, activation: Any, keep_cols: bool = False
+) -> Any:
     """``activation(conv(x, w) + b)`` written into one array: the bias and a ReLU go into
-    :func:`conv_bias`'s fresh output in place, where separate kernels would each make a new one.
+    :func:`conv_bias`'s fresh output in place, where separate kernels would each make a new one
+    (at batch 1000 the seed CNN's first layer holds one 86 MB output instead of two at once).
 
-    For inference only (nothing keeps the pre-activation for a gradient): at batch 1000 the seed
-    CNN's first layer holds one 86 MB output instead of two at once.
+    ``keep_cols`` also returns the im2col matrix of ``conv`` (without the bias column), for the
+    filter gradient.
     """
-    y = conv_bias(x, w, b, strides, dilations, pads)
+    if activation not in ("relu", None):
+        raise ValueError(f"conv_bias_act: activation must be 'relu' or None; received {activation!r}.")
+    r = conv_bias(x, w, b, strides, dilations, pads, keep_cols)
+    y = r[0] if keep_cols else r
     if activation == "relu":
         split_rows(_relu_in_place, y, y)
-    elif activation is not None:
-        raise ValueError(f"conv_bias_act: activation must be 'relu' or None; received {activation!r}.")
-    return y
+    if not keep_cols:
+        return y
+    k = math.prod(w.shape[:-1])
+    cols = r[1]
+    return y, (cols[:, :k] if cols.shape[1] > k else cols)  # a folded bias rides as a last column
 
 
 def _relu_in_place(y: Any, out: Any) -> Any:

@@ -1,10 +1,11 @@
 """Expansion: ``conv_bias_act(x, w, b)`` becomes ``conv`` -> ``bias_add`` -> ``relu`` again.
 
-The conv layers bind ``conv_bias_act`` when no tape records (inference), so that an eager call
-writes one output array instead of three: a traced function's first, eager run at batch 1000 held
-two of the seed CNN's 86 MB first-layer outputs at once.  The other passes know the separate
-kernels (``conv_bias``, ``conv_pool`` and ``buffer_reuse`` fuse them into faster ones), so this
-pass runs first and gives them the graph that the separate kernels would have traced.
+The conv layers bind ``conv_bias_act`` so that an eager call writes one output array instead of
+three: a traced function's first, eager run of the seed CNN at batch 1000 held two 86 MB
+first-layer outputs at once, and an eager training step saves two passes over each output.  The
+other passes know the separate kernels (``conv_bias``, ``conv_pool`` and ``buffer_reuse`` fuse them
+into faster ones, for training and for inference), so this pass runs first and gives them the graph
+that the separate kernels would have traced.
 
 >>> import tensorflux as tf
 >>> from tensorflux.framework.passes import expand

@@ -165,7 +165,7 @@ def test_tf_function_traces_through_model_call():
     f = tf.function(lambda t: model(t) * 2.0)
     np.testing.assert_allclose(f(tf.constant(x)).numpy(), 2 * expected, rtol=1e-6)
     graph = str(f.get_concrete_function(tf.constant(x)).raw_graph)  # as traced, before fusion
-    # (without a tape a conv layer records its one inference kernel, conv + bias + ReLU)
+    # (a conv layer records its one kernel, conv + bias + ReLU)
     assert "conv_bias_act(" in graph and "max_pool(" in graph and "matmul(" in graph
 
 

@@ -166,8 +166,8 @@ class BaseConv(Layer):
         if inputs._value.dtype.kind not in "fc":
             # integer images (uint8 pixels): Keras' conv promotes them to the kernel's dtype
             inputs = P.unary(P.cast, inputs, dtype=self.kernel._value.dtype)
-        if not P.ACTIVE_TAPES and self._one_kernel(inputs):
-            # inference: bias and ReLU go into the conv's own output (one array, not three)
+        if self._one_kernel(inputs):
+            # bias and ReLU go into the conv's own output: one array, where separate kernels make three
             return conv_ops._conv_bias_act(
                 inputs,
                 self.kernel,
@@ -189,7 +189,7 @@ class BaseConv(Layer):
         return outputs
 
     def _one_kernel(self, inputs: Tensor) -> bool:
-        """Whether the forward can run as one ``conv_bias_act`` kernel (``call`` checks no tape records)."""
+        """Whether the forward can run as one ``conv_bias_act`` kernel."""
         return (
             self.bias is not None
             and (self.activation is activations.relu or self.activation is activations.linear)
