@@ -67,18 +67,16 @@ def test_split_batch_matches_one_thread(kind, cell, flags, masked, parts):
 def test_blocks_give_the_same_bits_side_by_side_or_one_after_another(kind, monkeypatch):
     # the machine's load decides whether the blocks run on threads; it must not change the result
     inputs, weights, bias = _case(kind, np.random.default_rng(6), dtype="float32")
-    monkeypatch.setattr(rnn, "_PROBE_EVERY", 10**9)
-    monkeypatch.setattr(rnn, "_speed", {True: 1e9, False: 0.0})  # side by side whatever the load
+    monkeypatch.setattr(rnn, "_side_by_side", lambda: True)
     threaded = _forward_backward(kind, inputs, weights, bias, (MASK,), 2)
-    monkeypatch.setattr(rnn, "_speed", {True: -1e9, False: 1e9})  # one after another
+    monkeypatch.setattr(rnn, "_side_by_side", lambda: False)
     serial = _forward_backward(kind, inputs, weights, bias, (MASK,), 2)
     for a, b in zip(threaded, serial):
         np.testing.assert_array_equal(b, a)
 
 
 def test_an_error_in_one_block_reaches_the_caller_after_every_block_ends(monkeypatch):
-    monkeypatch.setattr(rnn, "_PROBE_EVERY", 10**9)
-    monkeypatch.setattr(rnn, "_speed", {True: 1e9, False: 0.0})
+    monkeypatch.setattr(rnn, "_side_by_side", lambda: True)
     done = []
 
     def job(i):
@@ -207,24 +205,31 @@ def _gru_first_output(inputs, weights, bias):
     return rnn.gru(*inputs, *weights, bias, parts=2)[0]
 
 
-def test_the_faster_way_is_taken_and_the_other_tried_now_and_then(monkeypatch):
+def test_blocks_run_side_by_side_while_they_get_their_cores(monkeypatch):
     monkeypatch.setattr(rnn, "_PROBE_EVERY", 4)
     monkeypatch.setattr(rnn, "_calls", 0)
-    monkeypatch.setattr(rnn, "_speed", {True: 2.0, False: 1.0})
-    assert [rnn._side_by_side() for _ in range(8)] == [True, True, True, False] * 2
-    # threads that only took turns: 1 s of CPU per 1 s of waiting, half of what 2 free cores give
-    for _ in range(5):
-        rnn._learn(True, 1.0, 1.0)
-    np.testing.assert_allclose(rnn._speed[True], 1.0 + 0.7**5)  # a running mean, 0.3 for the newest
-    rnn._learn(False, 0.5, 0.25)
-    np.testing.assert_allclose(rnn._speed[False], 1.3)
-    monkeypatch.setattr(rnn, "_speed", {True: 0.9, False: 1.0})
-    assert [rnn._side_by_side() for _ in range(4)] == [False, False, False, True]
+    monkeypatch.setattr(rnn, "_share", [0.9])
+    assert [rnn._side_by_side() for _ in range(8)] == [True] * 8  # no tries of the slower way
+    # two blocks that took turns on one core: 1 s of CPU per 1 s of waiting, half a core each
+    for _ in range(3):
+        rnn._learn(1.0, 1.0, 2)
+    np.testing.assert_allclose(rnn._share[0], 0.5 + 0.4 * 0.7**3)  # a running mean, 0.3 for the newest
+    assert [rnn._side_by_side() for _ in range(8)] == [False, False, False, True] * 2  # tries now and then
+    rnn._learn(1.8, 1.0, 2)  # a try that found both cores free
+    assert rnn._side_by_side()
+
+    where = []
+
+    def job():
+        where.append(threading.get_ident())
+
+    monkeypatch.setattr(rnn, "_side_by_side", lambda: True)
+    rnn._run([job, job])
+    assert where[0] == threading.get_ident() and where[1] != threading.get_ident()  # the pool took one
 
 
 def test_jobs_run_one_after_another_on_this_thread(monkeypatch):
-    monkeypatch.setattr(rnn, "_PROBE_EVERY", 10**9)
-    monkeypatch.setattr(rnn, "_speed", {True: -1e9, False: 1e9})
+    monkeypatch.setattr(rnn, "_side_by_side", lambda: False)
     where = []
     rnn._run([lambda: where.append(threading.get_ident()), lambda: where.append(threading.get_ident())])
     assert where == [threading.get_ident()] * 2

@@ -223,9 +223,6 @@ def _flags(go_backwards: bool, return_sequences: bool, zero_output_for_mask: boo
 # add Python work: two blocks of 64 cost 13% more CPU than one of 128 (LSTM(128)); of 128 and of
 # 256, 7% and 4%.  With a free core, two blocks of 64 took about 3/4 of the time of one of 128.
 _MIN_PART = 64
-_PROBE_EVERY = 16  # calls between tries of the way (side by side or one after another) not taken
-_speed = {True: 2.0, False: 1.0}  # CPU seconds per second of waiting, side by side or not (see _run)
-_calls = 0
 _Kernel = Callable[..., Any]
 
 
@@ -239,53 +236,57 @@ def _bounds(b: int, parts: int) -> list[tuple[int, int]]:
     return list(zip(edges[:-1], edges[1:]))
 
 
+# Side-by-side blocks measure how much of their cores they got: CPU seconds per second of waiting
+# per block, about 0.9 with a free core for each, 0.5 for two that take turns on one.  Below
+# _FAIR the blocks run one after another, and every _PROBE_EVERY calls they try side by side again.
+_FAIR = 0.65
+_PROBE_EVERY = 16
+_share = [0.9]  # running measure of the side-by-side runs
+_calls = 0
+
+
+def _side_by_side() -> bool:
+    """Whether the next split runs its blocks side by side: while they got their cores when they
+    did, and now and then to measure again.
+
+    An earlier version also tried one after another every 16 calls while side by side measured
+    better; on an idle machine those tries cost LSTM(128) forward + backward 9% (30.2 against
+    33.3 ms, alternating in one process).  Asking whether other processes hold a core instead
+    (``threads.machine_busy``, a measure of the last second) ran every block one after another
+    during the second after a neighbour's burst: 1.8x slower in the alternating benchmark."""
+    global _calls
+    _calls += 1
+    return _share[0] >= _FAIR or _calls % _PROBE_EVERY == 0
+
+
+def _learn(cpu: float, wall: float, jobs: int) -> None:
+    """Update the measure with one side-by-side run: its jobs' CPU time per second of waiting, per job."""
+    if wall > 0:
+        _share[0] += 0.3 * (cpu / (wall * jobs) - _share[0])
+
+
 def _timed(job: Callable[[], Any]) -> tuple[Any, float]:
     start = time.thread_time()
     return job(), time.thread_time() - start
 
 
-def _side_by_side() -> bool:
-    """Whether the next split runs its jobs side by side: the way with the better measure, except
-    every ``_PROBE_EVERY`` calls, which try the other way."""
-    global _calls
-    _calls += 1
-    return (_speed[True] >= _speed[False]) != (_calls % _PROBE_EVERY == 0)
-
-
-def _learn(side_by_side: bool, cpu: float, wall: float) -> None:
-    """Update the measure of a way: the CPU time its jobs got per second of waiting for them."""
-    if wall > 0:
-        _speed[side_by_side] += 0.3 * (cpu / wall - _speed[side_by_side])
-
-
 def _run(jobs: Sequence[Callable[[], Any]]) -> list[Any]:
-    """Every job's result, computed with a one-threaded BLAS, side by side or one after another.
-
-    Side by side, the first job runs on this thread and the others on the pool.  That pays only
-    when a core is free for each: on a busy machine the threads just take turns, at a cost.  So
-    each way keeps a measure of how much CPU time its jobs got per second of waiting (about n for
-    n threads side by side on free cores, 1 or less when they take turns) and ``_side_by_side``
-    picks the better.  The result is the same either way.
-    """
+    """Every job's result, computed with a one-threaded BLAS, side by side or one after another
+    (``_side_by_side``); side by side, the first job runs on this thread and the others on the
+    pool.  The result is the same either way."""
     with one_blas_thread():
-        if len(jobs) == 1:
-            return [jobs[0]()]
-        side_by_side = _side_by_side()
-        fresh = side_by_side and not pool_started()  # starting the pool's threads is no measure of load
+        if len(jobs) == 1 or not _side_by_side():
+            return [job() for job in jobs]
+        fresh = not pool_started()  # starting the pool's threads is no measure of the load
         start = time.perf_counter()
-        if side_by_side:
-            futures = [executor(len(jobs) - 1).submit(_timed, j) for j in jobs[1:]]
-            try:
-                first, cpu = _timed(jobs[0])
-            finally:
-                rest = [f.result() for f in futures]
-            results, cpu = [first, *(r for r, _ in rest)], cpu + sum(c for _, c in rest)
-        else:
-            timed = [_timed(j) for j in jobs]
-            results, cpu = [r for r, _ in timed], sum(c for _, c in timed)
+        futures = [executor(len(jobs) - 1).submit(_timed, j) for j in jobs[1:]]
+        try:
+            first, cpu = _timed(jobs[0])
+        finally:
+            rest = [f.result() for f in futures]
         if not fresh:
-            _learn(side_by_side, cpu, time.perf_counter() - start)
-        return results
+            _learn(cpu + sum(c for _, c in rest), time.perf_counter() - start, len(jobs))
+        return [first, *(r for r, _ in rest)]
 
 
 def _over_blocks(size: Callable[..., int], n_batch: int) -> Callable[[_Kernel], _Kernel]:
