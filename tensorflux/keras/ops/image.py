@@ -38,6 +38,16 @@ def _images(images: Any, data_format: Any, op: str) -> tuple[Tensor, bool, bool]
     return x, single, first
 
 
+def _check_warp_modes(op: str, interpolation: Any, fill_mode: Any) -> None:
+    """Reject an interpolation or fill mode that the image warps (affine, elastic) do not have."""
+    if interpolation not in ("bilinear", "nearest"):
+        raise ValueError(f"{op}: interpolation must be 'bilinear' or 'nearest'; received {interpolation!r}.")
+    if fill_mode not in ("constant", "nearest", "wrap", "reflect"):
+        raise ValueError(
+            f"{op}: fill_mode must be 'constant', 'nearest', 'wrap' or 'reflect'; received {fill_mode!r}."
+        )
+
+
 def _back(x: Tensor, single: bool, first: bool) -> Tensor:
     if first:
         x = A.transpose(x, (0, 3, 1, 2))
@@ -317,15 +327,7 @@ def affine_transform(
     """
     from tensorflux.framework import primitives as P
 
-    if interpolation not in ("bilinear", "nearest"):
-        raise ValueError(
-            f"affine_transform: interpolation must be 'bilinear' or 'nearest'; got {interpolation!r}."
-        )
-    if fill_mode not in ("constant", "nearest", "wrap", "reflect"):
-        raise ValueError(
-            "affine_transform: fill_mode must be 'constant', 'nearest', 'wrap' or 'reflect'; "
-            f"got {fill_mode!r}."
-        )
+    _check_warp_modes("affine_transform", interpolation, fill_mode)
     x, single, first = _images(images, data_format, "affine_transform")
     t = A.cast(transform if isinstance(transform, Tensor) else convert_to_tensor(transform), "float32")
     if t.ndim not in (1, 2) or int(t.shape[-1]) != 8:

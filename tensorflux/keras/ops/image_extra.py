@@ -368,17 +368,10 @@ def elastic_transform(
     >>> elastic_transform(img, alpha=0.0, seed=1).numpy().ravel().tolist()
     [1.0, 2.0, 3.0, 4.0]
     """
+    from tensorflux.keras.ops import image
     from tensorflux.keras.random.random import normal
 
-    if interpolation not in ("nearest", "bilinear"):
-        raise ValueError(
-            f"elastic_transform: interpolation must be 'nearest' or 'bilinear'; received {interpolation!r}."
-        )
-    if fill_mode not in ("constant", "nearest", "wrap", "reflect"):
-        raise ValueError(
-            "elastic_transform: fill_mode must be 'constant', 'nearest', 'wrap' or 'reflect'; "
-            f"received {fill_mode!r}."
-        )
+    image._check_warp_modes("elastic_transform", interpolation, fill_mode)
     x, _, _ = _images(images, data_format, "elastic_transform")
     b, h, w = (int(s) for s in x.shape[:3])
     dtype = x.dtype.name if x.dtype.is_floating else "float32"

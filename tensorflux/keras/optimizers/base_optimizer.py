@@ -374,29 +374,35 @@ class Optimizer:
         self.apply(list(grads), list(variables))
         return self._iterations
 
+    def _variables_for(self, trainable_variables: Any) -> list[Any]:
+        """The variables that gradients are for: those given (building the optimizer on them the
+        first time), or those it was built with."""
+        if trainable_variables is None:
+            if not self.built:
+                raise ValueError(
+                    "When passing `grads` without `variables`, the optimizer must already be built on a "
+                    "list of variables. Call `optimizer.build(trainable_variables)` first."
+                )
+            return list(self._trainable_variables)
+        variables = list(trainable_variables)
+        if not self.built:
+            self.build(variables)
+            self.built = True
+        return variables
+
     def apply(self, grads: Any, trainable_variables: Any = None) -> None:
         """Apply ``grads`` to ``trainable_variables`` (or to the variables the optimizer was built with)."""
         grads = list(grads)
         if not grads:
             return
+        variables = self._variables_for(trainable_variables)
         if trainable_variables is None:
-            if not self.built:
-                raise ValueError(
-                    "When passing `grads` without `variables`, the optimizer must already be built on a "
-                    "list of "
-                    "variables. Call `optimizer.build(trainable_variables)` first."
-                )
-            if len(grads) != len(self._trainable_variables):
+            if len(grads) != len(variables):
                 raise ValueError(
                     f"Received a list of {len(grads)} gradients, but the optimizer is tracking "
-                    f"{len(self._trainable_variables)} trainable variables."
+                    f"{len(variables)} trainable variables."
                 )
-            variables = self._trainable_variables
         else:
-            variables = list(trainable_variables)
-            if not self.built:
-                self.build(variables)
-                self.built = True
             for v in variables:
                 if id(v) not in self._index:
                     raise ValueError(

@@ -220,17 +220,7 @@ class MultiOptimizer(Optimizer):
         grads = list(grads)
         if not grads:
             return
-        if trainable_variables is None:
-            if not self.built:
-                raise ValueError(
-                    "When passing `grads` without `variables`, the optimizer must already be built on a list "
-                    "of variables. Call `optimizer.build(trainable_variables)` first."
-                )
-            variables = list(self._trainable_variables)
-        else:
-            variables = list(trainable_variables)
-            if not self.built:
-                self.build(variables)
+        variables = self._variables_for(trainable_variables)
         if len(grads) != len(variables):
             raise ValueError(
                 f"Gradients must match trainable variables one-to-one. Received {len(grads)} gradients and "

@@ -70,42 +70,11 @@ def layer_config(layer: Any, base: dict[str, Any], **extra: Any) -> dict[str, An
     return config
 
 
-def set_cell_args(
-    cell: Any,
-    units: int,
-    activation: Any,
-    use_bias: bool,
-    kernel_initializer: Any,
-    recurrent_initializer: Any,
-    bias_initializer: Any,
-    kernel_regularizer: Any,
-    recurrent_regularizer: Any,
-    bias_regularizer: Any,
-    kernel_constraint: Any,
-    recurrent_constraint: Any,
-    bias_constraint: Any,
-    dropout: Any,
-    recurrent_dropout: Any,
-    seed: Any,
-) -> None:
+def set_cell_args(cell: Any, units: int, *options: Any) -> None:
+    """A recurrent cell's ``units``, then :func:`set_cell_options` with ``options`` (its arguments
+    after ``cell``, in its order)."""
     cell.units = check_units(units, type(cell).__name__)
-    set_cell_options(
-        cell,
-        activation,
-        use_bias,
-        kernel_initializer,
-        recurrent_initializer,
-        bias_initializer,
-        kernel_regularizer,
-        recurrent_regularizer,
-        bias_regularizer,
-        kernel_constraint,
-        recurrent_constraint,
-        bias_constraint,
-        dropout,
-        recurrent_dropout,
-        seed,
-    )
+    set_cell_options(cell, *options)
 
 
 def set_cell_options(
